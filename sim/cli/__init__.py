@@ -1,0 +1,1 @@
+"""The command-line layer: ``sim run``, ``sim validate``, ``sim power`` and friends."""

@@ -1,0 +1,176 @@
+"""The ``sim`` command: thin wrappers that parse, call one function, and print.
+
+Exit codes: 0 success, 2 bad input (a message saying what, where and how to fix it,
+never a traceback), 1 anything else. Heavy libraries are imported inside commands so
+that ``sim --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.errors import InputError
+
+app = typer.Typer(
+    name="sim",
+    help="consortium-sim: governance simulator for multi-partner ventures.\n\n"
+    "Start with: sim run scenarios/equal_stakes.yaml",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Scenario = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _positive(name: str, value: int | None, limit: int | None = None) -> None:
+    if value is not None and value < 1:
+        raise InputError(f"{name} must be at least 1, got {value}")
+    if value is not None and limit is not None and value > limit:
+        raise InputError(
+            f"{name} is {value:,}; the limit is {limit:,} (split the work into several runs)"
+        )
+
+
+@app.command()
+def validate(scenario: Scenario) -> None:
+    """Check a scenario file and say exactly what is wrong and where."""
+    from sim.scenario.loader import load_scenario
+
+    loaded = load_scenario(scenario)
+    s = loaded.scenario
+    typer.echo(
+        f"{scenario}: valid. {s.name}: {len(s.partners)} partners, "
+        f"{s.horizon_months} months, {s.replications} replications, "
+        f"reserved matters by {s.governance.reserved.rule}."
+    )
+
+
+@app.command()
+def run(
+    scenario: Scenario,
+    replications: Annotated[
+        int | None,
+        typer.Option("-n", "--replications", help="Replications (default: the scenario's)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Root seed (default: the scenario's).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("-j", "--workers", help="Worker processes (default: all cores).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--out", help="Results folder (new or empty; default: results/<name>-<time>)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary JSON.")] = False,
+) -> None:
+    """Run a scenario many times; print a summary and write a results folder."""
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.schema import MAX_REPLICATIONS
+
+    _positive("--replications", replications, MAX_REPLICATIONS)
+    _positive("--workers", workers, 512)
+    if seed is not None and not 0 <= seed < 2**63:
+        raise InputError(f"--seed must be between 0 and 2^63-1, got {seed}")
+    loaded = load_scenario(scenario)
+
+    from sim.cli.render import progress_bar, summary_table
+    from sim.experiment.runner import default_workers
+    from sim.experiment.study import run_study
+
+    s = loaded.scenario
+    n = replications or s.replications
+    w = workers or default_workers()
+    with progress_bar(n, f"{Path(scenario).name}", quiet=as_json) as advance:
+        output = run_study(
+            loaded,
+            replications=n,
+            seed=s.seed if seed is None else seed,
+            workers=w,
+            out=out,
+            progress=advance,
+        )
+    if as_json:
+        typer.echo(json.dumps(output.summary, indent=2))
+    else:
+        summary_table(output.summary)
+        typer.echo(f"Results: {output.folder}")
+
+
+@app.command()
+def power(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(help="Scenario YAML (its rule for reserved matters).", show_default=False),
+    ] = None,
+    quota: Annotated[float | None, typer.Option(help="Quota of a weighted game.")] = None,
+    weights: Annotated[str | None, typer.Option(help="Comma-separated weights.")] = None,
+    names: Annotated[str | None, typer.Option(help="Comma-separated player names.")] = None,
+    exact: Annotated[bool, typer.Option("--exact", help="Exact fractions.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Formal voting power: Shapley-Shubik, Banzhaf, swings, Coleman's power to act."""
+    from sim.cli.render import power_table
+    from sim.formal import game_from_args, game_from_scenario
+
+    if scenario is not None:
+        if quota is not None or weights is not None:
+            raise InputError("give either a scenario or --quota and --weights, not both")
+        from sim.scenario.loader import load_scenario
+
+        games = game_from_scenario(load_scenario(scenario).scenario, exact)
+    else:
+        games = game_from_args(quota, weights, names, exact)
+    if as_json:
+        data = games[0][1].to_dict()
+        if len(games) > 1:
+            data["after_deadlock"] = games[1][1].to_dict()
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        for title, report in games:
+            power_table(report, title)
+
+
+def main() -> None:
+    """Entry point of the ``sim`` console script."""
+    try:
+        app(standalone_mode=False)
+    except InputError as exc:
+        _err(f"error: {exc.render()}")
+        sys.exit(2)
+    except typer.Abort:
+        _err("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exits
+        import click
+
+        if isinstance(exc, click.exceptions.UsageError):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        _err(
+            f"error: {type(exc).__name__}: {exc}\n(this is a bug: please report it with the "
+            "command line above)"
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,126 @@
+"""Console output: the progress bar and tables, with rich.
+
+Reads the headline declarations from :mod:`sim.experiment.summary` so the table shows the
+same metrics, labels and units as the JSON.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False)
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, label: str, quiet: bool = False) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr; yields ``advance(k)``. Silent when ``quiet``."""
+    if quiet:
+        yield lambda k: None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("replications"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=_console(stderr=True), transient=False) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda k: bar.advance(task, k)
+
+
+def _fmt(x: float | None, percent: bool = False) -> str:
+    if x is None:
+        return "n/a"
+    return f"{100 * x:.1f}%" if percent else f"{x:.2f}"
+
+
+def _ci(ci: list, percent: bool = False) -> str:
+    if not ci or ci[0] is None:
+        return ""
+    return f"[{_fmt(ci[0], percent)}, {_fmt(ci[1], percent)}]"
+
+
+def summary_table(summary: dict) -> None:
+    """Print a run's headline numbers with their 95% intervals."""
+    from sim.experiment.summary import HEADLINES
+
+    t = Table(
+        title=f"{summary['title']}\n{summary['replications']:,} replications, "
+        f"seed {summary['seed']}, {summary['horizon_months']} months",
+        title_justify="left",
+    )
+    t.add_column("Metric")
+    t.add_column("Estimate", justify="right")
+    t.add_column("95% interval", justify="right")
+    t.add_column("Detail")
+    for h in HEADLINES:
+        entry = summary[h.key]
+        t.add_row(
+            f"{h.label} ({'%' if h.percent else h.unit})",
+            _fmt(entry[h.value], h.percent),
+            _ci(entry["ci95"], h.percent),
+            _detail(h.key, entry),
+        )
+    states = ", ".join(f"{k} {_fmt(v, True)}" for k, v in summary["final_state"].items())
+    t.add_row("Final state", "", "", states)
+    _console().print(t)
+
+
+def _detail(key: str, entry: dict) -> str:
+    if key == "decision_latency_months":
+        return (
+            f"median {_fmt(entry['median'])}, p90 {_fmt(entry['p90'])} months over "
+            f"{entry['decisions']:,} decisions"
+        )
+    if key == "first_reserved_decision_month":
+        return f"never in {_fmt(entry['never_share'], True)} of runs"
+    if key in ("leader", "fracture"):
+        ranked = sorted(entry["by_partner"].items(), key=lambda kv: -kv[1])
+        who = ", ".join(f"{k} {_fmt(v, True)}" for k, v in ranked if v > 0) or "nobody"
+        month = entry["median_month"]
+        when = (
+            ("median month " + _fmt(month))
+            if month is not None
+            else ("median month: not reached (Kaplan-Meier)" if key == "fracture" else "")
+        )
+        return f"{who}; {when}".strip("; ")
+    return ""
+
+
+def _num(x: Fraction | float) -> str:
+    if isinstance(x, Fraction):
+        return f"{x.numerator}/{x.denominator}" if x.denominator != 1 else str(x.numerator)
+    return f"{x:.4f}"
+
+
+def power_table(report, title: str) -> None:
+    """Print a power report: one row per player, and Coleman's power to act."""
+    t = Table(
+        title=title,
+        title_justify="left",
+        caption=f"Coleman's power of the collectivity to act: "
+        f"{_num(report.coleman_power_to_act)} "
+        f"({report.winning_coalitions:,} winning coalitions)",
+        caption_justify="left",
+    )
+    for col in ("Player", "Weight", "Shapley-Shubik", "Banzhaf", "Banzhaf (absolute)", "Swings"):
+        t.add_column(col, justify="left" if col == "Player" else "right")
+    for p in report.players:
+        t.add_row(
+            p.name,
+            f"{p.weight:g}",
+            _num(p.shapley_shubik),
+            _num(p.banzhaf),
+            _num(p.banzhaf_absolute),
+            str(p.swings),
+        )
+    _console().print(t)

@@ -1,0 +1,136 @@
+"""The results folder: never overwritten, every file written atomically, with a manifest.
+
+A run writes into a new folder (by default ``results/<scenario>-<timestamp>``). Each file
+is written to a temporary name in the same folder and renamed into place, so a reader
+never sees half a file. The manifest says what the folder is and whether the run
+completed; it is written first (``status: running``) and last.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import platform
+import sys
+import tempfile
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from sim.errors import InputError, Problem
+
+
+def now() -> str:
+    """The current time, ISO 8601 in UTC."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_folder(out: str | Path | None, stem: str, root: str | Path = "results") -> Path:
+    """Create a new results folder; never reuse one that holds anything.
+
+    Args:
+        out: the folder the user asked for, or None for ``root/<stem>-<timestamp>``.
+        stem: short name of the scenario.
+        root: where default folders go.
+
+    Returns:
+        The created folder.
+
+    Raises:
+        InputError: ``out`` exists and is not empty, or cannot be created.
+    """
+    if out is not None:
+        path = Path(out)
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise InputError(
+                Problem(
+                    "already exists and is not empty; results are never overwritten: choose "
+                    "another folder with -o, or move this one away",
+                    file=str(path),
+                )
+            )
+    else:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        base = Path(root) / f"{_safe(stem)}-{stamp}"
+        path, k = base, 1
+        while path.exists():
+            k += 1
+            path = base.with_name(f"{base.name}-{k}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            Problem(f"cannot create the results folder: {exc.strerror}", file=str(path))
+        ) from None
+    return path
+
+
+def _safe(name: str) -> str:
+    """A file-name-safe version of a name taken from a scenario (no path separators)."""
+    cleaned = "".join(c if c.isalnum() or c in "-_." else "_" for c in name).strip("._")
+    return cleaned[:80] or "scenario"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to ``path`` via a temporary file in the same folder and a rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, data: object) -> None:
+    """Write JSON atomically (NaN written as null)."""
+    write_atomic(path, json.dumps(_finite(data), indent=2, ensure_ascii=False) + "\n")
+
+
+def _finite(x: object) -> object:
+    if isinstance(x, float) and x != x:
+        return None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite(v) for v in x]
+    return x
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
+    """Write rows as CSV atomically; NaN and None become empty cells."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                k: ("" if v is None or (isinstance(v, float) and v != v) else v)
+                for k, v in row.items()
+            }
+        )
+    write_atomic(path, buf.getvalue())
+
+
+def versions() -> dict[str, str]:
+    """Versions of this package, Python, Mesa and NumPy."""
+    out = {"python": platform.python_version()}
+    for dist in ("consortium-sim", "mesa", "numpy", "scipy", "pydantic"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def manifest(**fields) -> dict:
+    """A manifest: versions, the command line, and the given fields."""
+    return {
+        "package": "consortium-sim",
+        "versions": versions(),
+        "command": " ".join(sys.argv),
+        **fields,
+    }

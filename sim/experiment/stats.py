@@ -1,0 +1,107 @@
+"""Uncertainty of aggregated outcomes: t intervals, Wilson intervals, Kaplan-Meier.
+
+Thin wrappers over SciPy so that every figure is reported the same way: means with a 95%
+Student-t interval over replications, proportions with a 95% Wilson score interval, and
+time to an event with the Kaplan-Meier estimator (right-censored at the horizon).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+LEVEL = 0.95
+
+
+def _clean(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def mean_ci(values: Sequence[float]) -> tuple[float | None, list[float | None]]:
+    """Mean of the finite values with a 95% Student-t interval.
+
+    Returns:
+        ``(mean, [lo, hi])``; ``None`` where undefined (no values; one value for the interval).
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return None, [None, None]
+    mean = float(x.mean())
+    if len(x) < 2:
+        return mean, [None, None]
+    sem = float(x.std(ddof=1)) / math.sqrt(len(x))
+    if sem == 0:
+        return mean, [mean, mean]
+    lo, hi = stats.t.interval(LEVEL, len(x) - 1, loc=mean, scale=sem)
+    return mean, [_clean(lo), _clean(hi)]
+
+
+def wilson(successes: int, trials: int) -> tuple[float | None, list[float | None]]:
+    """A proportion with its 95% Wilson score interval.
+
+    Returns:
+        ``(share, [lo, hi])``; ``None`` when there are no trials.
+    """
+    if trials == 0:
+        return None, [None, None]
+    ci = stats.binomtest(int(successes), int(trials)).proportion_ci(LEVEL, method="wilson")
+    return successes / trials, [float(ci.low), float(ci.high)]
+
+
+@dataclass(frozen=True)
+class Survival:
+    """A Kaplan-Meier survival curve.
+
+    Attributes:
+        times: event times (months), ascending.
+        survival: probability of no event up to and including each time.
+        lower: lower 95% confidence band (log-log).
+        upper: upper 95% confidence band.
+        median: first time the survival falls to 0.5 or below, or None if it never does.
+    """
+
+    times: list[float]
+    survival: list[float]
+    lower: list[float]
+    upper: list[float]
+    median: float | None
+
+
+def kaplan_meier(times: Sequence[float], observed: Sequence[bool]) -> Survival:
+    """Kaplan-Meier estimate of time to an event, right-censored where not observed.
+
+    Args:
+        times: month of the event, or of censoring (the last month simulated).
+        observed: whether the event happened at that time.
+
+    Returns:
+        The survival curve with its confidence band and median.
+    """
+    t = np.asarray(times, dtype=float)
+    seen = np.asarray(observed, dtype=bool)
+    if len(t) == 0 or not seen.any():
+        return Survival([], [], [], [], None)
+    data = stats.CensoredData(uncensored=t[seen], right=t[~seen])
+    sf = stats.ecdf(data).sf
+    q = sf.quantiles
+    p = sf.probabilities
+    band = sf.confidence_interval(LEVEL, method="log-log")
+    lo = np.nan_to_num(band.low.evaluate(q), nan=0.0)
+    hi = np.nan_to_num(band.high.evaluate(q), nan=1.0)
+    below = np.nonzero(p <= 0.5)[0]
+    median = float(q[below[0]]) if len(below) else None
+    return Survival(q.tolist(), p.tolist(), lo.tolist(), hi.tolist(), median)
+
+
+def quantile_from_counts(counts: np.ndarray, q: float) -> float | None:
+    """The q-quantile (lower) of integer values 0..len-1 given their counts."""
+    total = int(counts.sum())
+    if total == 0:
+        return None
+    cum = np.cumsum(counts)
+    return float(np.searchsorted(cum, q * total, side="left"))

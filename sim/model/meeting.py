@@ -1,0 +1,147 @@
+"""A meeting on one issue: the ballot, the proposer, the proposal and the votes.
+
+Steps 2 to 5 of the month cycle for one issue: the governance design decides who votes
+with what weight and who can block (:func:`ballot_for`), the proposer rule picks who
+proposes, partners vote, the rule decides, and an issue that keeps failing gets a
+deadlock notice.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.model import deadlock
+from sim.model.agenda import Issue
+from sim.model.partner import Partner
+from sim.model.proposer import PROPOSER_RULES, Seat, chair
+from sim.model.voting import Ballot, decide
+
+if TYPE_CHECKING:
+    from sim.model.venture import Venture
+
+MAX_FUNDER_VOTES = 0.999
+
+
+def voters_for(venture: Venture, issue: Issue) -> list[Partner]:
+    """The seated partners, plus the state funder on reserved matters."""
+    voters = venture.seated()
+    if issue.reserved and venture.funder is not None and venture.funder.active:
+        voters.append(venture.funder)
+    return voters
+
+
+def ballot_for(
+    venture: Venture, issue: Issue, voters: list[Partner], chair_index: int | None = None
+) -> Ballot:
+    """The voting situation for an issue under the venture's design.
+
+    Reserved matters use ``governance.reserved`` and its veto holders; routine matters use
+    ``governance.routine``. After ``majority_fallback`` (or for a casting vote) the rule is
+    a simple majority. A state funder's weight makes its share of the votes equal to its
+    contingent share (``votes.normal``, or ``votes.distress`` in distress), and it holds a
+    veto in distress when its golden share says so.
+    """
+    g = venture.scenario.governance
+    spec = g.reserved if issue.reserved else g.routine
+    rule, threshold = spec.rule, spec.threshold
+    if issue.fallback or chair_index is not None:
+        rule, threshold = "simple_majority", None
+    partners = [v for v in voters if v is not venture.funder]
+    weights = [p.stake if spec.basis == "stake" else 1.0 for p in partners]
+    if sum(weights) <= 0:
+        weights = [1.0] * len(partners)
+    vetoes = [issue.reserved and p.name in venture.veto_holders for p in partners]
+    if len(voters) > len(partners):
+        votes = venture.funder.votes
+        share = min(votes.distress if venture.distress else votes.normal, MAX_FUNDER_VOTES)
+        weights.append(share / (1 - share) * sum(weights))
+        vetoes.append(venture.distress and votes.veto_in_distress)
+    return Ballot(rule, threshold, tuple(weights), tuple(vetoes), chair_index)
+
+
+def seat_for(venture: Venture, issue: Issue, month: int) -> Seat:
+    """The snapshot a proposer rule looks at."""
+    seated = venture.seated()
+    total = sum(p.standing for p in seated) or 1.0
+    leader = venture.scenario.governance.leader
+    lead = next((i for i, p in enumerate(seated) if p.name == leader), None)
+    return Seat(
+        month,
+        venture.scenario.governance.chair_term_months,
+        [p.standing / total for p in seated],
+        [p.expertise_on(issue) for p in seated],
+        lead,
+        [p.order for p in seated],
+    )
+
+
+def hold(venture: Venture, issue: Issue, month: int, casting_vote: bool = False) -> bool:
+    """Put an issue to a vote.
+
+    Args:
+        venture: the venture.
+        issue: the issue.
+        month: the current month.
+        casting_vote: the chair proposes and breaks ties under a simple majority.
+
+    Returns:
+        Whether the proposal passed.
+    """
+    dyn = venture.scenario.dynamics
+    seated = venture.seated()
+    seat = seat_for(venture, issue, month)
+    who = (
+        chair(seat)
+        if casting_vote
+        else PROPOSER_RULES[venture.scenario.governance.proposer](seat, venture.rng)
+    )
+    proposer = seated[who]
+    voters = voters_for(venture, issue)
+    ballot = ballot_for(venture, issue, voters, who if casting_vote else None)
+    proposal = proposer.propose(
+        issue,
+        voters,
+        ballot,
+        month,
+        dyn.deference,
+        dyn.belief_noise,
+        venture.rng,
+        venture.scenario.agenda.min_move,
+    )
+    votes = [
+        v.vote(issue, proposal, proposer, month, dyn.deference, veto)
+        for v, veto in zip(voters, ballot.vetoes, strict=True)
+    ]
+    passed = decide(ballot, [v.yes for v in votes])
+    venture.say(
+        "meeting",
+        issue=issue,
+        proposal=proposal,
+        votes=votes,
+        passed=passed,
+        casting_vote=casting_vote,
+    )
+    if passed:
+        venture.settle(
+            issue,
+            proposal.policy,
+            month,
+            how="casting vote" if casting_vote else "vote",
+            proposer=proposer,
+            votes=votes,
+        )
+        return True
+    issue.failed_meetings += 1
+    spec = venture.scenario.governance.deadlock
+    if (
+        issue.reserved
+        and not issue.laddered
+        and not casting_vote
+        and issue.failed_meetings >= spec.after_rounds
+    ):
+        issue.laddered = True
+        issue.stage, issue.stage_until = "escalation", month + spec.escalation_months
+        venture.say("deadlock_notice", issue=issue, until=issue.stage_until)
+        if spec.escalation_months == 0:
+            deadlock.advance(venture, issue, month)
+    return False

@@ -1,0 +1,274 @@
+"""A partner in the venture: a Mesa agent whose methods read like the term sheet.
+
+A :class:`Partner` proposes, votes, concedes as issues stay open, funds its own version of
+stuck issues outside the structure, and considers leaving for its outside option. A
+:class:`StateFunder` votes on reserved matters with contingent weight but neither proposes
+nor leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim.model import policy
+from sim.model.agenda import Issue
+from sim.model.voting import Ballot, best_passing
+
+if TYPE_CHECKING:
+    from sim.scenario.actors import PartnerSpec, StateFunderSpec
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A proposal on an issue.
+
+    Attributes:
+        proposer: the proposing partner's name.
+        policy: the proposed policy on the issue's dimensions.
+        share: how far it moves from the status quo towards the proposer's ideal, in [0, 1].
+        expected_to_pass: whether the proposer believed it would pass.
+    """
+
+    proposer: str
+    policy: tuple[float, ...]
+    share: float
+    expected_to_pass: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """One partner's vote and its reason.
+
+    Attributes:
+        voter: the voter's name.
+        yes: its vote.
+        loss: utility it loses by the proposal against the status quo (value units).
+        tolerance: the loss it accepted at the time (value units).
+        veto: whether its no blocks the decision.
+    """
+
+    voter: str
+    yes: bool
+    loss: float
+    tolerance: float
+    veto: bool
+
+
+def _on_dims(values: Sequence[float], dims: Sequence[int]) -> tuple[float, ...]:
+    return tuple(values[k] for k in dims)
+
+
+def _normalised(values: Sequence[float]) -> tuple[float, ...]:
+    total = sum(values)
+    if total <= 0:
+        return tuple(1.0 / len(values) for _ in values)
+    return tuple(v / total for v in values)
+
+
+class Partner(mesa.Agent):
+    """A partner: a shareholder with a board seat, priorities and veto behaviour.
+
+    Attributes:
+        name: its name.
+        order: founding order (0 = first listed), used by the chair rotation.
+        stake: equity share in [0, 1].
+        capital: money it can still put in (currency units).
+        ideal: ideal point per policy dimension, in [0, 1].
+        salience: weight per dimension, summing to 1.
+        expertise: per dimension, in [0, 1].
+        tolerance: base veto tolerance (value units).
+        concession: tolerance growth per month an issue stays open (value units / month).
+        outside_option: value per month of leaving (value units).
+        satisfaction: moving average of the venture's monthly value to it (value units).
+        unhappy_months: consecutive months with satisfaction below the outside option.
+        exit_month: month its announced exit takes effect, or None.
+        standing: raw influence (its share of all standing is its influence share).
+        payoff: value accumulated this month (reset every month).
+        active: whether it is still in the venture.
+    """
+
+    can_exit = True
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        spec: PartnerSpec,
+        order: int,
+        dims: list[str],
+        jitter: np.ndarray | None = None,
+    ):
+        super().__init__(model)
+        self.name = spec.name
+        self.order = order
+        self.stake = spec.stake
+        self.capital = spec.capital
+        ideal = [spec.positions.get(d, 0.5) for d in dims]
+        if jitter is not None:
+            ideal = [min(1.0, max(0.0, p + float(j))) for p, j in zip(ideal, jitter, strict=True)]
+        self.ideal = tuple(ideal)
+        self.salience = (
+            _normalised([spec.salience.get(d, 0.0) for d in dims])
+            if (spec.salience)
+            else _normalised([1.0] * len(dims))
+        )
+        self.expertise = tuple(getattr(spec, "expertise", {}).get(d, 0.0) for d in dims)
+        veto = getattr(spec, "veto", None)
+        self.tolerance = veto.tolerance if veto else 0.0
+        self.concession = veto.concession if veto else 0.0
+        self.outside_option = getattr(spec, "outside_option", 0.0)
+        self.drift_per_month = getattr(spec, "outside_option_drift", 0.0) / 12.0
+        self.patience = getattr(spec, "patience", 1)
+        self.side_funding = getattr(spec, "side_funding", None)
+        self.satisfaction = 0.0
+        self.unhappy_months = 0
+        self.exit_month: int | None = None
+        self.standing = 0.0
+        self.payoff = 0.0
+        self.active = True
+
+    # -- preferences ------------------------------------------------------------------
+    def stake_in(self, issue: Issue) -> float:
+        """What the issue is worth to it: importance x its salience on the issue's dims."""
+        return issue.importance * sum(self.salience[k] for k in issue.dims)
+
+    def loss(self, issue: Issue, proposal: Sequence[float]) -> float:
+        """Utility lost (value units, per unit importance) if ``proposal`` replaces the
+        issue's status quo.
+        """
+        return policy.loss(
+            _on_dims(self.ideal, issue.dims),
+            _on_dims(self.salience, issue.dims),
+            issue.status_quo,
+            proposal,
+        )
+
+    def expertise_on(self, issue: Issue) -> float:
+        """Mean expertise on the issue's dimensions, in [0, 1]."""
+        return sum(self.expertise[k] for k in issue.dims) / len(issue.dims)
+
+    def concede(self, issue: Issue, month: int) -> float:
+        """Its tolerance on an issue today: base tolerance plus concession per month open."""
+        return self.tolerance + self.concession * issue.months_open(month)
+
+    # -- meeting ----------------------------------------------------------------------
+    def propose(
+        self,
+        issue: Issue,
+        voters: Sequence[Partner],
+        ballot: Ballot,
+        month: int,
+        deference: float,
+        belief_noise: float,
+        rng: np.random.Generator,
+        min_move: float = 0.0,
+    ) -> Proposal:
+        """Propose the point closest to its ideal among those it believes will pass.
+
+        It moves the status quo towards its ideal point as far as it believes the voters
+        will accept, from noisy beliefs about their tolerance, but at least ``min_move``
+        (policy units, on the dimension that moves most) when its ideal is that far. If it
+        believes nothing substantive passes, it tables its ideal point anyway (and expects
+        it to fail).
+        """
+        target = _on_dims(self.ideal, issue.dims)
+        limits = []
+        for voter in voters:
+            if voter is self:
+                limits.append(1.0)
+                continue
+            believed = voter.tolerance_for(issue, month, self, deference)
+            if belief_noise > 0:
+                believed += belief_noise * float(rng.standard_normal())
+            limits.append(
+                policy.acceptance_limit(
+                    _on_dims(voter.ideal, issue.dims),
+                    _on_dims(voter.salience, issue.dims),
+                    issue.status_quo,
+                    target,
+                    max(0.0, believed),
+                )
+            )
+        share = best_passing(ballot, limits)
+        reach = max(
+            (abs(t - q) for t, q in zip(target, issue.status_quo, strict=True)), default=0.0
+        )
+        smallest = min(1.0, min_move / reach) if reach > policy.EPS else 0.0
+        expected = share > 0 and share >= smallest - policy.EPS
+        if not expected:
+            share = 1.0
+        return Proposal(
+            self.name, policy.point_on_segment(issue.status_quo, target, share), share, expected
+        )
+
+    def tolerance_for(self, issue: Issue, month: int, proposer: Partner, deference: float) -> float:
+        """Tolerance towards a proposal: conceded tolerance plus deference to an expert."""
+        extra = deference * proposer.expertise_on(issue) if proposer is not self else 0.0
+        return self.concede(issue, month) + extra
+
+    def vote(
+        self,
+        issue: Issue,
+        proposal: Proposal,
+        proposer: Partner,
+        month: int,
+        deference: float,
+        veto: bool,
+    ) -> Vote:
+        """Vote yes unless the proposal costs more than its current tolerance."""
+        lost = self.loss(issue, proposal.policy)
+        tol = self.tolerance_for(issue, month, proposer, deference)
+        yes = proposer is self or lost <= tol + policy.EPS
+        return Vote(self.name, yes, lost, tol, veto)
+
+    # -- outside the structure ----------------------------------------------------------
+    def fund_outside(self, issue: Issue, rng: np.random.Generator) -> float:
+        """Decide whether to fund its own version of an issue outside the venture.
+
+        Returns:
+            The amount spent (currency units), 0.0 when it does not.
+        """
+        sf = self.side_funding
+        if sf is None or not sf.enabled or self.stake_in(issue) < sf.min_stake:
+            return 0.0
+        cost = sf.cost_per_importance * issue.importance
+        if cost > self.capital or rng.random() >= sf.propensity:
+            return 0.0
+        self.capital -= cost
+        return cost
+
+    def consider_exit(self, month: int, lock_up_months: int, notice_months: int) -> bool:
+        """Announce an exit after ``patience`` months below the outside option.
+
+        Returns:
+            True in the month it announces; the exit takes effect after the notice period,
+            and never before the lock-up ends.
+        """
+        self.outside_option += self.drift_per_month
+        if self.satisfaction < self.outside_option:
+            self.unhappy_months += 1
+        else:
+            self.unhappy_months = 0
+        if (
+            self.can_exit
+            and self.exit_month is None
+            and self.unhappy_months >= self.patience
+            and month >= lock_up_months
+        ):
+            self.exit_month = month + notice_months
+            return True
+        return False
+
+
+class StateFunder(Partner):
+    """A state funder: votes on reserved matters with contingent weight; never leaves."""
+
+    can_exit = False
+
+    def __init__(self, model: mesa.Model, spec: StateFunderSpec, order: int, dims: list[str]):
+        super().__init__(model, spec, order, dims)
+        self.votes = spec.votes

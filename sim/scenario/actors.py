@@ -1,0 +1,133 @@
+"""Who is in the venture: partners, passive minority investors and a state funder.
+
+Units used throughout the scenario:
+- stakes and shares are fractions of the venture's equity in [0, 1];
+- positions, ideal points and policies are points in [0, 1] per policy dimension;
+- salience is a weight per dimension (normalised by the model to sum to 1);
+- ``satisfaction``, ``outside_option`` and tolerances are in *value units per month*, where
+  1.0 is what a working venture is worth to a partner in a month (``dynamics.venture_value``);
+- capital and prices are in the scenario's ``currency`` units (e.g. ¥bn).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Base for every scenario block: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Veto(Strict):
+    """How readily a partner says no.
+
+    Attributes:
+        tolerance: utility loss against the status quo (value units) a partner accepts on a
+            proposal before voting no. 0 means it rejects any move that hurts it.
+        concession: how much that tolerance grows per month an issue stays open (value units
+            per month): impatience, the cost of losing the race.
+    """
+
+    tolerance: float = Field(0.03, ge=0, le=1)
+    concession: float = Field(0.004, ge=0, le=1)
+
+
+class SideFunding(Strict):
+    """Funding initiatives outside the venture's structure.
+
+    Attributes:
+        enabled: whether the partner ever funds its own version of a stuck or lost issue.
+        propensity: probability per month that an eligible partner acts, in [0, 1].
+        after_months: months an issue must stay open before it counts as stuck.
+        min_stake: the least importance x salience on the issue for the partner to care.
+        cost_per_importance: capital spent per unit of the issue's importance.
+    """
+
+    enabled: bool = False
+    propensity: float = Field(0.2, ge=0, le=1)
+    after_months: int = Field(6, ge=1, le=600)
+    min_stake: float = Field(0.2, ge=0)
+    cost_per_importance: float = Field(5.0, ge=0)
+
+
+class PartnerSpec(Strict):
+    """A partner: a shareholder with a board seat, priorities and veto behaviour.
+
+    Attributes:
+        name: unique name, used in reports and in scenario references.
+        stake: equity share in [0, 1]; the voting weight under stake-based rules.
+        capital: money it can put in (capital calls, side funding), currency units.
+        positions: ideal point per dimension in [0, 1]; dimensions not given default to 0.5.
+        salience: how much each dimension matters; normalised to sum 1 (missing ones are 0).
+        expertise: technical weight per dimension in [0, 1]; others defer to an expert's
+            proposals on its dimensions (missing ones are 0).
+        veto: tolerance and concession.
+        outside_option: value per month of leaving (its own competing programme), value units.
+        outside_option_drift: change of the outside option per year (value units per year):
+            rival programmes mature, "greener pastures".
+        patience: consecutive months of satisfaction below the outside option before it leaves.
+        side_funding: whether and how it funds things outside the structure.
+    """
+
+    name: str = Field(min_length=1, max_length=80)
+    stake: float = Field(ge=0, le=1)
+    capital: float = Field(0.0, ge=0)
+    positions: dict[str, float] = Field(default_factory=dict)
+    salience: dict[str, float] = Field(default_factory=dict)
+    expertise: dict[str, float] = Field(default_factory=dict)
+    veto: Veto = Veto()
+    outside_option: float = Field(0.7, ge=-10, le=10)
+    outside_option_drift: float = Field(0.0, ge=-1, le=1)
+    patience: int = Field(12, ge=1, le=600)
+    side_funding: SideFunding = SideFunding()
+
+
+class InvestorSpec(Strict):
+    """A passive minority investor: equity without a board seat or a vote.
+
+    Attributes:
+        name: unique name.
+        stake: equity share in [0, 1].
+    """
+
+    name: str = Field(min_length=1, max_length=80)
+    stake: float = Field(ge=0, le=1)
+
+
+class ContingentVotes(Strict):
+    """A state funder's golden share: votes that grow when the venture does badly.
+
+    Attributes:
+        normal: the funder's share of board votes in good times, in [0, 1] (Rapidus: 0.115).
+        distress: its share of votes when the venture is in distress (Rapidus: 0.40).
+        veto_in_distress: whether it also holds a veto on reserved matters in distress.
+        distress_below: the venture is in distress when the partners' mean satisfaction
+            falls below this level (value units per month).
+    """
+
+    normal: float = Field(0.115, ge=0, le=1)
+    distress: float = Field(0.40, ge=0, le=1)
+    veto_in_distress: bool = True
+    distress_below: float = Field(0.6, ge=-10, le=10)
+
+
+class StateFunderSpec(Strict):
+    """A state funder: money with contingent rights, a voter on reserved matters.
+
+    Attributes:
+        name: unique name.
+        stake: equity share in [0, 1].
+        capital: money it can put into capital calls, currency units.
+        positions: ideal point per dimension in [0, 1].
+        salience: weight per dimension (normalised to sum 1).
+        votes: its contingent voting rights.
+    """
+
+    name: str = Field(min_length=1, max_length=80)
+    stake: float = Field(0.0, ge=0, le=1)
+    capital: float = Field(0.0, ge=0)
+    positions: dict[str, float] = Field(default_factory=dict)
+    salience: dict[str, float] = Field(default_factory=dict)
+    votes: ContingentVotes = ContingentVotes()
