@@ -174,3 +174,6 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# Command modules register themselves on ``app`` (one import each, below this line).
