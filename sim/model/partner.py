@@ -59,8 +59,21 @@ class Vote:
     veto: bool
 
 
-def _on_dims(values: Sequence[float], dims: Sequence[int]) -> tuple[float, ...]:
-    return tuple(values[k] for k in dims)
+@dataclass(frozen=True, slots=True)
+class View:
+    """A partner's preferences restricted to some dimensions (cached per dimension tuple).
+
+    Attributes:
+        ideal: its ideal point on those dimensions.
+        salience: its salience on them.
+        reach: the sum of those saliences, in [0, 1].
+        expertise: its mean expertise on them, in [0, 1].
+    """
+
+    ideal: tuple[float, ...]
+    salience: tuple[float, ...]
+    reach: float
+    expertise: float
 
 
 def _normalised(values: Sequence[float]) -> tuple[float, ...]:
@@ -130,26 +143,37 @@ class Partner(mesa.Agent):
         self.standing = 0.0
         self.payoff = 0.0
         self.active = True
+        self._views: dict[tuple[int, ...], View] = {}
 
-    # -- preferences ------------------------------------------------------------------
+    # -- preferences --------------------------------------------------------------------
+    def view(self, dims: tuple[int, ...]) -> View:
+        """Its preferences on the given dimensions.
+
+        Ideal points and salience are fixed for a replication, so the view is computed once
+        per dimension tuple.
+        """
+        v = self._views.get(dims)
+        if v is None:
+            sal = tuple(self.salience[k] for k in dims)
+            v = View(tuple(self.ideal[k] for k in dims), sal, sum(sal),
+                     sum(self.expertise[k] for k in dims) / len(dims))
+            self._views[dims] = v
+        return v
+
     def stake_in(self, issue: Issue) -> float:
         """What the issue is worth to it: importance x its salience on the issue's dims."""
-        return issue.importance * sum(self.salience[k] for k in issue.dims)
+        return issue.importance * self.view(issue.dims).reach
 
     def loss(self, issue: Issue, proposal: Sequence[float]) -> float:
         """Utility lost (value units, per unit importance) if ``proposal`` replaces the
         issue's status quo.
         """
-        return policy.loss(
-            _on_dims(self.ideal, issue.dims),
-            _on_dims(self.salience, issue.dims),
-            issue.status_quo,
-            proposal,
-        )
+        v = self.view(issue.dims)
+        return policy.loss(v.ideal, v.salience, issue.status_quo, proposal)
 
     def expertise_on(self, issue: Issue) -> float:
         """Mean expertise on the issue's dimensions, in [0, 1]."""
-        return sum(self.expertise[k] for k in issue.dims) / len(issue.dims)
+        return self.view(issue.dims).expertise
 
     def concede(self, issue: Issue, month: int) -> float:
         """Its tolerance on an issue today: base tolerance plus concession per month open."""
@@ -175,7 +199,7 @@ class Partner(mesa.Agent):
         believes nothing substantive passes, it tables its ideal point anyway (and expects
         it to fail).
         """
-        target = _on_dims(self.ideal, issue.dims)
+        target = self.view(issue.dims).ideal
         limits = []
         for voter in voters:
             if voter is self:
@@ -184,15 +208,9 @@ class Partner(mesa.Agent):
             believed = voter.tolerance_for(issue, month, self, deference)
             if belief_noise > 0:
                 believed += belief_noise * float(rng.standard_normal())
-            limits.append(
-                policy.acceptance_limit(
-                    _on_dims(voter.ideal, issue.dims),
-                    _on_dims(voter.salience, issue.dims),
-                    issue.status_quo,
-                    target,
-                    max(0.0, believed),
-                )
-            )
+            v = voter.view(issue.dims)
+            limits.append(policy.acceptance_limit(v.ideal, v.salience, issue.status_quo, target,
+                                                  max(0.0, believed)))
         share = best_passing(ballot, limits)
         reach = max(
             (abs(t - q) for t, q in zip(target, issue.status_quo, strict=True)), default=0.0
