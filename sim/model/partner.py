@@ -165,8 +165,10 @@ class Partner(mesa.Agent):
         return issue.importance * self.view(issue.dims).reach
 
     def loss(self, issue: Issue, proposal: Sequence[float]) -> float:
-        """Utility lost (value units, per unit importance) if ``proposal`` replaces the
-        issue's status quo.
+        """Utility lost if ``proposal`` replaces the issue's status quo.
+
+        Returns:
+            Loss in value units per unit importance; negative means a gain.
         """
         v = self.view(issue.dims)
         return policy.loss(v.ideal, v.salience, issue.status_quo, proposal)
