@@ -215,3 +215,15 @@ def test_two_partner_exit_means_the_other_buys_the_venture():
     v = run(base)
     assert v.fracture == (2, "B", "exit")
     assert v.termination == ("acquired", "A") and v.final_state == "fractured"
+
+
+def test_stake_weighted_majority_lets_the_big_partner_decide_alone():
+    # A holds 0.5, B and C 0.1 each: A's yes is 0.5 / 0.7 of the votes, a stake majority,
+    # so A's ideal passes at once over both objections; by count it would fail.
+    base = lumpy(governance={"routine": {"rule": "simple_majority", "basis": "stake"}})
+    base["partners"][0]["stake"] = 0.5
+    base["partners"][1]["stake"] = base["partners"][2]["stake"] = 0.1
+    v = run(base)
+    assert v.decisions == [(1, 0, False)] and v.policy[0] == pytest.approx(0.2)
+    by_count = run(deep_update(base, {"governance": {"routine": {"basis": "count"}}}))
+    assert by_count.decisions[0][0] > 1
