@@ -177,3 +177,5 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 # Command modules register themselves on ``app`` (one import each, below this line).
+import sim.cli.trace  # noqa: E402,F401
+import sim.cli.viz  # noqa: E402,F401

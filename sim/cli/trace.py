@@ -1,0 +1,108 @@
+"""``sim trace``: one replication told month by month, for workshops and for debugging.
+
+Colour when stdout is a terminal (rich), plain text when piped, Markdown for handouts,
+JSON for tools.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.app import Scenario, app
+from sim.errors import InputError
+
+#: Terminal styles for the tones of :class:`sim.reports.story.Line`.
+STYLES = {
+    "good": "green",
+    "bad": "red",
+    "warn": "yellow",
+    "struct": "bold magenta",
+    "quiet": "dim",
+    "plain": "",
+}
+
+
+@app.command()
+def trace(
+    scenario: Scenario,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", help="Replication seed: a value of the seed column of runs.csv."),
+    ],
+    months: Annotated[
+        int | None, typer.Option("--months", help="Show only the first M months.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text (colour in a terminal), md or json.")
+    ] = "text",
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Tell one replication month by month: proposals, votes and why, deadlocks, exits."""
+    from sim.reports.trace import FORMATS
+
+    if fmt not in FORMATS:
+        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
+    if not 0 <= seed < 2**63:
+        raise InputError(
+            f"--seed must be between 0 and 2^63-1, got {seed} (use a seed listed in runs.csv)"
+        )
+    if months is not None and months < 1:
+        raise InputError(f"--months must be at least 1, got {months}")
+    if out is not None and not out.parent.is_dir():
+        raise InputError(f"-o/--out: folder {out.parent} does not exist; create it first")
+    from sim.reports import trace as report
+    from sim.scenario.loader import load_scenario
+
+    told = report.trace(load_scenario(scenario).scenario, seed, months)
+    if fmt == "json":
+        text = report.to_json(told)
+    elif fmt == "md":
+        text = report.to_markdown(told)
+    else:
+        text = report.to_text(told)
+    if out is not None:
+        from sim.experiment.results import write_atomic
+
+        write_atomic(out, text)
+        typer.echo(f"Trace written to {out}")
+    elif fmt == "text" and _terminal():
+        _colour(told)
+    else:
+        typer.echo(text, nl=False)
+
+
+def _terminal() -> bool:
+    import sys
+
+    return sys.stdout.isatty()
+
+
+def _colour(told) -> None:
+    """The text layout with rich styles: headings bold, each line coloured by its tone."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(Text(told.title, style="bold"))
+    console.print(f"Replication seed {told.seed}, {told.horizon_months}-month horizon.\n")
+    console.print(Text("The partners:", style="bold"))
+    for c in told.cast:
+        console.print(f"  {c}")
+    console.print(Text("\nThe design:", style="bold"))
+    for d in told.design:
+        console.print(f"  {d}")
+    for m in told.months:
+        head = f"\nMonth {m.month}" + (" · board meeting" if m.board else "")
+        console.print(Text(head, style="bold cyan" if m.board else "bold"))
+        for line in m.lines:
+            console.print(Text(f"  {line.text}", style=STYLES.get(line.tone, "")))
+            for d in line.details:
+                console.print(Text(f"      {d}", style="dim" if line.tone != "struct" else ""))
+    console.print(Text("\nHow it ended:", style="bold"))
+    for e in told.ending:
+        console.print(f"  {e}")

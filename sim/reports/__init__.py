@@ -1,0 +1,1 @@
+"""Reports: turning replications and experiments into text, tables and pictures."""

@@ -1,0 +1,1 @@
+"""The workshop dashboard: Mesa's Solara visualisation of a venture (``sim viz``)."""
