@@ -12,8 +12,13 @@ The month cycle (DESIGN.md; the order is part of the specification):
 7. influence updates and de facto leader detection (:mod:`sim.model.influence`);
 8. satisfaction updates, exits (:meth:`Partner.consider_exit`), lapses and reform.
 
-Seeding contract: all randomness comes from ``self.rng``, a numpy Generator seeded from
-the replication seed, so (scenario, seed) fixes the run.
+Seeding contract: all randomness comes from the model's generator ``self.rng``, seeded
+from the replication seed, so (scenario, seed) fixes the run. The world's dice (issue
+arrivals, their importance and shocks, the jitter of ideal points) come from
+``self.world_rng``, an independent stream jumped ahead from ``self.rng`` at creation;
+behaviour (belief noise, random proposers, the deadlock ladder's outcomes, side funding)
+uses ``self.rng``. So two designs run with the same seed face the same agenda (common
+random numbers), whatever their decisions draw.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class Venture(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: int, *, record_events: bool = False):
         super().__init__(rng=np.random.default_rng(seed))
+        self.world_rng = np.random.Generator(self.rng.bit_generator.jumped())
         s = scenario
         self.scenario = s
         self.seed = seed
@@ -64,7 +70,7 @@ class Venture(mesa.Model):
         jitter = s.uncertainty.position_jitter
         self.holders: list[Partner] = []
         for spec in s.all_partners():
-            noise = self.rng.normal(0.0, jitter, len(self.dims)) if jitter > 0 else None
+            noise = self.world_rng.normal(0.0, jitter, len(self.dims)) if jitter > 0 else None
             self.holders.append(Partner(self, spec, len(self.holders), self.dims, noise))
         self.funder = None
         if s.state_funder is not None:
@@ -117,6 +123,8 @@ class Venture(mesa.Model):
         for h in self.active_holders():
             h.payoff = sat.venture_value
         self.lost_this_month = []
+        active = self.active_holders()
+        opening = list(zip(active, influence.shares([h.standing for h in active]), strict=True))
         self._arrivals(m)
         board = m % self.scenario.governance.board.cadence_months == 0
         if board:
@@ -132,6 +140,9 @@ class Venture(mesa.Model):
             self._side_funding(m)
             self._influence(m)
             self._satisfaction_and_exits(m, board)
+        else:  # ended at a meeting (shotgun, wind-up...): the month keeps its opening shares
+            for h, share in opening:
+                self.influence_history[m - 1, h.order] = share
         if m >= self.scenario.horizon_months:
             self.running = False
 
@@ -141,8 +152,8 @@ class Venture(mesa.Model):
 
     def _arrivals(self, m: int) -> None:
         agenda = self.scenario.agenda
-        for kind in draw_arrivals(self.rng, agenda.rate_per_month, agenda.kinds):
-            self._open_issue(m, kind, kind.name, self.rng.exponential(kind.importance))
+        for kind in draw_arrivals(self.world_rng, agenda.rate_per_month, agenda.kinds):
+            self._open_issue(m, kind, kind.name, self.world_rng.exponential(kind.importance))
         for event in self.script.get(m, []):
             if isinstance(event, IssueEvent):
                 kind = self.kinds[event.kind]
@@ -183,7 +194,7 @@ class Venture(mesa.Model):
         if shock > 0:
             sq = [
                 min(1.0, max(0.0, q + shock * float(z)))
-                for q, z in zip(sq, self.rng.standard_normal(len(dims)), strict=True)
+                for q, z in zip(sq, self.world_rng.standard_normal(len(dims)), strict=True)
             ]
         self.issue_count += 1
         issue = Issue(
@@ -388,8 +399,11 @@ class Venture(mesa.Model):
     def remove_partner(
         self, leaver: Partner, month: int, how: str, buyers: Sequence[Partner] | None = None
     ) -> None:
-        """A partner leaves: a fracture. Buyers (default: the others, if pre-emption) take
-        its shares pro rata; with fewer than two partners left the venture ends.
+        """A partner leaves: a fracture.
+
+        Buyers (default, under pre-emption: the other partners that have not announced an
+        exit of their own) take its shares pro rata; with fewer than two partners left the
+        venture ends, acquired by the last one if it bought, otherwise liquidated.
         """
         if not leaver.active:
             return
@@ -397,8 +411,12 @@ class Venture(mesa.Model):
         if self.fracture is None:
             self.fracture = (month, leaver.name, how)
             self.final_state = "fractured"
-        if buyers is None:
-            buyers = [p for p in self.seated()] if self.scenario.governance.pre_emption else []
+        if buyers is None and self.scenario.governance.pre_emption:
+            # Only partners staying on buy: one that has announced its own exit does not pay
+            # to own more, so when both want out the venture is liquidated (evidence.md a1
+            # #6: about 20% of terminations are liquidations or third-party sales).
+            buyers = [p for p in self.seated() if p.exit_month is None]
+        buyers = buyers or []
         taken = ownership.pro_rata_purchase(
             leaver.stake, [b.stake for b in buyers], [b.capital for b in buyers], self.valuation
         )
