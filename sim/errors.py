@@ -7,7 +7,13 @@ path, what is wrong, and a hint.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+#: At most this many problems are listed; the rest are counted (a list of 10,000 bad
+#: partners should not bury the first mistake under pages of the same one).
+MAX_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,31 @@ class InputError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        """The problems as lines of text, one per problem."""
+        """The problems as lines of text, one per problem (the first :data:`MAX_SHOWN`)."""
         n = len(self.problems)
         head = "1 problem" if n == 1 else f"{n} problems"
-        return head + ":\n" + "\n".join(f"  - {p}" for p in self.problems)
+        lines = [f"  - {p}" for p in self.problems[:MAX_SHOWN]]
+        if n > MAX_SHOWN:
+            lines.append(f"  ... and {n - MAX_SHOWN} more (fix these first)")
+        return head + ":\n" + "\n".join(lines)
+
+
+def did_you_mean(name: object, known: Iterable[str]) -> str:
+    """A "did you mean" hint for a misspelt name, or "" when nothing is close.
+
+    Case is ignored first (``softbank`` -> ``SoftBank``), then spelling is compared.
+
+    Args:
+        name: what the user wrote.
+        known: the names allowed there.
+
+    Returns:
+        ``"; did you mean 'X'?"`` or "".
+    """
+    text = str(name)
+    choices = list(dict.fromkeys(known))
+    by_lower = {c.lower(): c for c in choices}
+    if text.lower() in by_lower and by_lower[text.lower()] != text:
+        return f"; did you mean '{by_lower[text.lower()]}'? (names are case-sensitive)"
+    close = difflib.get_close_matches(text.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean '{by_lower[close[0]]}'?" if close else ""

@@ -22,6 +22,9 @@ import numpy as np
 
 MAX_ENUMERATION_PLAYERS = 20
 """Largest n that :func:`enumerate_game` accepts (it checks all 2^n coalitions)."""
+MAX_TOTAL_WEIGHT = 10_000
+"""Largest total of integer weights tabulated exactly; beyond it, stakes are rounded to
+1/MAX_TOTAL_WEIGHT of their total (the subset counts grow as players x total weight)."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,14 @@ def weights_to_integers(values: Sequence[float], max_denominator: int = 10_000) 
     scale = math.lcm(*(s.denominator for s in stakes))
     scaled = [int(s * scale) for s in stakes]
     divisor = math.gcd(*scaled) or 1
-    return tuple(x // divisor for x in scaled)
+    exact = tuple(x // divisor for x in scaled)
+    if sum(exact) <= MAX_TOTAL_WEIGHT:
+        return exact
+    # Stakes with unrelated denominators (0.0837, 0.1235, ...) make an lcm far too large to
+    # tabulate (the subset counts are players x total weight): keep 1/MAX_TOTAL_WEIGHT of
+    # the total as the resolution instead.
+    total = sum(stakes)
+    return tuple(round(s / total * MAX_TOTAL_WEIGHT) for s in stakes)
 
 
 def _subset_counts(weights: Sequence[int], width: int) -> np.ndarray:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+from sim.errors import did_you_mean
 from sim.scenario.actors import InvestorSpec, PartnerSpec, StateFunderSpec, Strict
 from sim.scenario.agenda import AgendaSpec, NewPartnerEvent, OutsideOptionEvent
 from sim.scenario.governance import GovernanceSpec
@@ -179,12 +180,8 @@ def _unit_interval(path: tuple, values: dict[str, float], dims: set[str]) -> Ite
 
 
 def _unknown(what: str, name: str, known: set[str] | list[str]) -> str:
-    import difflib
-
     known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown {what} '{name}' (known: {', '.join(known)}){hint}"
+    return f"unknown {what} '{name}' (known: {', '.join(known)})" + did_you_mean(name, known)
 
 
 def _actor_problems(path: tuple, actor, dims: set[str]) -> Iterator[Problem]:
@@ -196,7 +193,11 @@ def _actor_problems(path: tuple, actor, dims: set[str]) -> Iterator[Problem]:
         elif value < 0:
             yield (*path, "salience", dim), f"must be >= 0, got {value}"
     if actor.salience and sum(actor.salience.values()) <= 0:
-        yield (*path, "salience"), "saliences must sum to a positive number"
+        yield (
+            (*path, "salience"),
+            "saliences must sum to a positive number: give at least one dimension a weight "
+            "above 0 (they are normalised to sum to 1)",
+        )
 
 
 def _references(s: Scenario) -> Iterator[Problem]:
@@ -220,7 +221,8 @@ def _references(s: Scenario) -> Iterator[Problem]:
             yield (
                 (*path, "name"),
                 f"duplicate name '{actor.name}' (also used at "
-                + (".".join(map(str, names[actor.name])) + ")"),
+                + ".".join(map(str, names[actor.name]))
+                + "): every partner, investor and state funder needs its own name",
             )
         names.setdefault(actor.name, path)
     for path, actor in actors:
@@ -236,7 +238,8 @@ def _references(s: Scenario) -> Iterator[Problem]:
             ("partners",),
             (
                 f"stakes of partners, investors and the state funder sum to {founding_stake:.4g}, "
-                "more than 1 (stakes are shares of the equity; the rest may be held by others)"
+                "more than 1: stakes are shares of the equity (0.10 = 10%), so lower them "
+                "until they sum to at most 1 (the rest may be held by others)"
             ),
         )
 
