@@ -27,12 +27,15 @@ def quota_for(spec: VotingSpec, total: int) -> int:
     return max(1, math.ceil(Fraction(spec.threshold).limit_denominator(10_000) * total))
 
 
-def game_from_scenario(scenario: Scenario, exact: bool = False) -> list[tuple[str, PowerReport]]:
-    """Formal power of the scenario's rule for reserved matters (the founding partners).
+def scenario_games(scenario: Scenario) -> list[tuple[str, VotingGame, list[str]]]:
+    """The voting games of a scenario's rule for reserved matters, as the model's ballot has them.
+
+    Players: the founding partners, then the state funder at its normal share of the votes
+    (its distress share and veto are not modelled here).
 
     Returns:
-        ``(title, report)`` for the rule, then, under a casting-vote clause, for the rule
-        that decides after a deadlock.
+        ``(title, game, names)`` for the rule, then, under a casting-vote clause, for the
+        rule that decides after a deadlock (a simple majority, the chair breaking ties).
     """
     g = scenario.governance
     spec = g.reserved
@@ -49,25 +52,42 @@ def game_from_scenario(scenario: Scenario, exact: bool = False) -> list[tuple[st
         if spec.basis == "stake" or scenario.state_funder
         else tuple(1 for _ in raw)
     )
-    if spec.rule == "unanimity":  # everyone must agree, whatever the weights
-        weights = tuple(1 for _ in weights)
     veto = frozenset(names.index(v) for v in g.veto_holders if v in names)
-    game = VotingGame(weights, quota_for(spec, sum(weights)), veto)
+    if spec.rule == "unanimity":  # everyone with a vote must agree, whatever its weight
+        ones = tuple(1 if w > 0 else 0 for w in weights)
+        game = VotingGame(ones, sum(ones), veto)
+    else:
+        game = VotingGame(weights, quota_for(spec, sum(weights)), veto)
     title = (
         f"Reserved matters by {spec.rule.replace('_', ' ')} "
         f"({spec.basis}{f', threshold {spec.threshold}' if spec.threshold else ''})"
     )
-    games = [(title, analyse(game, names, exact=exact))]
+    games = [(title, game, names)]
     if g.deadlock.clause == "casting_vote":
-        chair = names.index(g.leader) if g.leader in names else 0
-        tie = VotingGame(weights, sum(weights) // 2 + 1, veto, tie_breaker=chair)
-        games.append(
-            (
-                f"After a deadlock: simple majority, {names[chair]} holds the casting vote",
-                analyse(tie, names, exact=exact),
+        if g.leader in names:
+            chair, who = names.index(g.leader), f"{g.leader} holds the casting vote"
+        else:  # the chair rotates: show the first term's chair
+            chair = 0
+            who = (
+                f"the chair holds the casting vote ({names[0]} in the first "
+                f"{g.chair_term_months} months; it rotates)"
             )
-        )
+        tie = VotingGame(weights, sum(weights) // 2 + 1, veto, tie_breaker=chair)
+        games.append((f"After a deadlock: simple majority, {who}", tie, names))
     return games
+
+
+def game_from_scenario(scenario: Scenario, exact: bool = False) -> list[tuple[str, PowerReport]]:
+    """Formal power of the scenario's rule for reserved matters (see :func:`scenario_games`).
+
+    Returns:
+        ``(title, report)`` for the rule, then, under a casting-vote clause, for the rule
+        that decides after a deadlock.
+    """
+    return [
+        (title, analyse(game, names, exact=exact))
+        for title, game, names in scenario_games(scenario)
+    ]
 
 
 def game_from_args(
@@ -102,3 +122,29 @@ def game_from_args(
     game = VotingGame(ints[:-1], max(1, ints[-1]))
     shown = ",".join(f"{v:g}" for v in values)
     return [(f"Weighted game [{quota:g}; {shown}]", analyse(game, labels, exact=exact))]
+
+
+JSON_PLAYER_KEYS = ("name", "weight", "shapley_shubik", "banzhaf", "banzhaf_absolute", "swings")
+
+
+def as_json(games: list[tuple[str, PowerReport]]) -> dict:
+    """The ``sim power --json`` document of :func:`game_from_scenario` or :func:`game_from_args`.
+
+    Returns:
+        ``{"players": [{name, weight, shapley_shubik, banzhaf, banzhaf_absolute, swings}],
+        "coleman_power_to_act"}`` for the first game (exact values as ``"p/q"`` strings);
+        under a casting-vote clause, the same document for the rule after a deadlock
+        under ``"after_deadlock"``.
+    """
+
+    def document(report: PowerReport) -> dict:
+        data = report.to_dict()
+        return {
+            "players": [{k: p[k] for k in JSON_PLAYER_KEYS} for p in data["players"]],
+            "coleman_power_to_act": data["coleman_power_to_act"],
+        }
+
+    out = document(games[0][1])
+    if len(games) > 1:
+        out["after_deadlock"] = document(games[1][1])
+    return out
