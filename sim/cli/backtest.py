@@ -1,0 +1,75 @@
+"""``sim backtest``: run the library of real consortia and set the model against history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.app import app
+from sim.errors import InputError
+
+
+@app.command()
+def backtest(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of case files (with metadata.outcome).")
+    ] = Path("scenarios/cases"),
+    replications: Annotated[
+        int, typer.Option("-n", "--replications", help="Replications per case.")
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Root seed (the same for every case).")] = 1,
+    workers: Annotated[
+        int | None, typer.Option("-j", "--workers", help="Worker processes (default: all cores).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("-o", "--out", help="Results folder (new or empty; default: results/...)."),
+    ] = None,
+) -> None:
+    """Run each real case; print simulated outcomes and timing beside what happened."""
+    if replications < 1 or replications > 1_000_000:
+        raise InputError(f"--replications must be between 1 and 1,000,000, got {replications}")
+    if workers is not None and not 1 <= workers <= 512:
+        raise InputError(f"--workers must be between 1 and 512, got {workers}")
+    if not 0 <= seed < 2**63:
+        raise InputError(f"--seed must be between 0 and 2^63-1, got {seed}")
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from sim.experiment.backtest import backtest as run_backtest
+    from sim.experiment.runner import default_workers
+    from sim.reports.backtest import write_backtest
+
+    console = Console(stderr=True, highlight=False)
+    with console.status("running cases...") as status:
+
+        def progress(case: str, k: int) -> None:
+            status.update(f"running {case}...")
+
+        results = run_backtest(folder, replications, seed, workers or default_workers(), progress)
+    written = write_backtest(results, out)
+
+    table = Table(title=f"Backtest: {len(results)} cases, {replications} replications each")
+    for col in ("Case", "Actual", "Simulated outcomes", "P(actual)", "P(actual, who)", "Years"):
+        table.add_column(col)
+    for r in results:
+        dist = "  ".join(f"{c} {100 * s:.0f}%" for c, s in r.shares.items() if s > 0)
+        lo, hi = r.p_actual_ci95
+        when = (
+            f"{r.years_q[1]:.1f} [{r.years_q[0]:.1f}-{r.years_q[2]:.1f}] vs {r.actual.years:g}"
+            if r.years_q
+            else f"never vs {r.actual.years:g}"
+        )
+        table.add_row(
+            r.case,
+            f"{r.actual.category} {r.actual.who}".strip() + f" ({r.actual.years:g} y)",
+            dist,
+            f"{100 * r.p_actual:.0f}% [{100 * lo:.0f}-{100 * hi:.0f}]",
+            "-" if r.p_actual_who is None else f"{100 * r.p_actual_who:.0f}%",
+            when,
+        )
+    Console(highlight=False, width=160).print(table)
+    typer.echo(f"Results: {written}")
