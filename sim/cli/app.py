@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from sim.cli import execution
 from sim.errors import InputError
 
 app = typer.Typer(
@@ -75,6 +76,9 @@ def run(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary JSON.")] = False,
+    executor: execution.ExecutorOpt = "local",
+    scheduler: execution.SchedulerOpt = None,
+    resume: execution.ResumeOpt = None,
 ) -> None:
     """Run a scenario many times; print a summary and write a results folder."""
     from sim.scenario.loader import load_scenario
@@ -84,29 +88,43 @@ def run(
     _positive("--workers", workers, 512)
     if seed is not None and not 0 <= seed < 2**63:
         raise InputError(f"--seed must be between 0 and 2^63-1, got {seed}")
+    execution.check(executor, scheduler, resume, out)
     loaded = load_scenario(scenario)
 
-    from sim.cli.render import progress_bar, summary_table
+    from sim.cli.render import power_gap_table, progress_bar, summary_table
     from sim.experiment.runner import default_workers
-    from sim.experiment.study import run_study
+    from sim.experiment.study import resume_plan, run_study
+    from sim.reports.report import run_report
 
     s = loaded.scenario
-    n = replications or s.replications
+    if resume is not None:  # the folder's size and seed (options may only repeat them)
+        n, seed = resume_plan(resume, loaded, replications, seed)
+    else:
+        n, seed = replications or s.replications, s.seed if seed is None else seed
     w = workers or default_workers()
-    with progress_bar(n, f"{Path(scenario).name}", quiet=as_json) as advance:
+    with (
+        execution.stoppable(f"sim run {scenario} --resume {{folder}}"),
+        progress_bar(n, f"{Path(scenario).name}", quiet=as_json) as advance,
+    ):
         output = run_study(
             loaded,
             replications=n,
-            seed=s.seed if seed is None else seed,
+            seed=seed,
             workers=w,
             out=out,
             progress=advance,
+            report=run_report,
+            executor=executor,
+            scheduler=scheduler,
+            resume=resume,
         )
     if as_json:
         typer.echo(json.dumps(output.summary, indent=2))
     else:
         summary_table(output.summary)
+        power_gap_table(output.summary)
         typer.echo(f"Results: {output.folder}")
+    execution.exit_if_failures(output.summary, scenario, output.folder)
 
 
 @app.command()
@@ -119,11 +137,18 @@ def power(
     weights: Annotated[str | None, typer.Option(help="Comma-separated weights.")] = None,
     names: Annotated[str | None, typer.Option(help="Comma-separated player names.")] = None,
     exact: Annotated[bool, typer.Option("--exact", help="Exact fractions.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    json_out: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help='Print {"players": [{name, weight, shapley_shubik, banzhaf, '
+            'banzhaf_absolute, swings}], "coleman_power_to_act"} (exact values as "p/q").',
+        ),
+    ] = False,
 ) -> None:
     """Formal voting power: Shapley-Shubik, Banzhaf, swings, Coleman's power to act."""
     from sim.cli.render import power_table
-    from sim.formal import game_from_args, game_from_scenario
+    from sim.formal import as_json, game_from_args, game_from_scenario
 
     if scenario is not None:
         if quota is not None or weights is not None:
@@ -133,20 +158,37 @@ def power(
         games = game_from_scenario(load_scenario(scenario).scenario, exact)
     else:
         games = game_from_args(quota, weights, names, exact)
-    if as_json:
-        data = games[0][1].to_dict()
-        if len(games) > 1:
-            data["after_deadlock"] = games[1][1].to_dict()
-        typer.echo(json.dumps(data, indent=2))
+    if json_out:
+        typer.echo(json.dumps(as_json(games), indent=2))
     else:
         for title, report in games:
             power_table(report, title)
 
 
+def _click_exceptions() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """Click's usage-error and general exception classes, from click and typer's copy."""
+    import click
+
+    usage: list[type] = [click.exceptions.UsageError]
+    general: list[type] = [click.exceptions.ClickException]
+    try:
+        from typer._click import exceptions as vendored
+    except ImportError:  # typer without a vendored click
+        pass
+    else:
+        usage.append(vendored.UsageError)
+        general.append(vendored.ClickException)
+    return tuple(usage), tuple(general)
+
+
 def main() -> None:
     """Entry point of the ``sim`` console script."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns (not raises) an exit code, e.g. 130 when a
+        # KeyboardInterrupt escapes a command.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except InputError as exc:
         _err(f"error: {exc.render()}")
         sys.exit(2)
@@ -157,12 +199,12 @@ def main() -> None:
         _err("interrupted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exits
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
+        # Typer >= 0.17 raises its own vendored click's exceptions, older ones click's.
+        usage, click_errors = _click_exceptions()
+        if isinstance(exc, usage):
             exc.show()
             sys.exit(2)
-        if isinstance(exc, click.exceptions.ClickException):
+        if isinstance(exc, click_errors):
             exc.show()
             sys.exit(exc.exit_code)
         _err(
@@ -179,3 +221,7 @@ if __name__ == "__main__":  # pragma: no cover
 # Command modules register themselves on ``app`` (one import each, below this line).
 import sim.cli.trace  # noqa: E402,F401
 import sim.cli.viz  # noqa: E402,F401
+import sim.cli.compare  # noqa: E402,F401
+import sim.cli.backtest  # noqa: E402,F401
+import sim.cli.sweep  # noqa: E402,F401
+import sim.cli.docs  # noqa: E402,F401

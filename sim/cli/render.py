@@ -124,3 +124,38 @@ def power_table(report, title: str) -> None:
             str(p.swings),
         )
     _console().print(t)
+
+
+def power_gap_table(summary: dict) -> None:
+    """Print each holder's formal power beside its de facto influence (``summary["power"]``).
+
+    Formal: Shapley-Shubik and Banzhaf indices of the reserved-matter rule. De facto: mean
+    influence share and the probability of becoming the leader. The gap column is mean
+    influence minus the Shapley-Shubik index, in percentage points.
+    """
+    power = summary.get("power")
+    if not power:
+        return
+    t = Table(
+        title="Formal vs de facto power",
+        title_justify="left",
+        caption="Formal: a priori power under the reserved-matter rule. De facto: mean "
+        "influence share over the run, and the chance of becoming the leader.",
+        caption_justify="left",
+    )
+    for col in ("Holder", "Shapley-Shubik", "Banzhaf", "Influence (mean)", "Gap", "Leader"):
+        t.add_column(col, justify="left" if col == "Holder" else "right")
+    for name, p in power.items():
+        ss, influence = p["shapley_shubik"], p["influence_mean"]
+        gap = (
+            f"{100 * (influence - ss):+.1f} pp" if ss is not None and influence is not None else ""
+        )
+        t.add_row(
+            name,
+            _fmt(ss, True),
+            _fmt(p["banzhaf"], True),
+            _fmt(influence, True),
+            gap,
+            _fmt(p["leader_probability"], True),
+        )
+    _console().print(t)

@@ -8,6 +8,7 @@ completed; it is written first (``status: running``) and last.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -15,6 +16,7 @@ import os
 import platform
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -73,12 +75,16 @@ def _safe(name: str) -> str:
     return cleaned[:80] or "scenario"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to ``path`` via a temporary file in the same folder and a rename."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write text (or bytes) to ``path`` via a temporary file in the same folder and a rename."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -102,9 +108,15 @@ def _finite(x: object) -> object:
 
 def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
     """Write rows as CSV atomically; NaN and None become empty cells."""
+    write_atomic(path, csv_text(rows, columns))
+
+
+def csv_text(rows: list[dict], columns: list[str], header: bool = True) -> str:
+    """Rows as CSV text (the format of every CSV we write; appended chunks use it too)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     for row in rows:
         writer.writerow(
             {
@@ -112,7 +124,7 @@ def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
                 for k, v in row.items()
             }
         )
-    write_atomic(path, buf.getvalue())
+    return buf.getvalue()
 
 
 def versions() -> dict[str, str]:
@@ -134,3 +146,33 @@ def manifest(**fields) -> dict:
         "command": " ".join(sys.argv),
         **fields,
     }
+
+
+@contextlib.contextmanager
+def tracked(folder: Path, info: dict) -> Iterator[list[str]]:
+    """Keep a folder's manifest true while work runs in it.
+
+    Writes ``manifest.json`` with ``status: running`` on entry; yields a list to which the
+    body appends the names of the files it writes (relative to the folder); on exit
+    writes the manifest again as ``complete`` with those files, or as ``failed`` /
+    ``interrupted`` with the error (and re-raises).
+
+    Args:
+        folder: the results folder.
+        info: the manifest's fields (what the folder is: scenarios, designs, points, seed).
+    """
+    write_json(folder / "manifest.json", manifest(**info, status="running"))
+    files: list[str] = []
+    try:
+        yield files
+    except BaseException as exc:
+        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        write_json(
+            folder / "manifest.json",
+            manifest(**info, status=status, ended=now(), error=repr(exc)),
+        )
+        raise
+    write_json(
+        folder / "manifest.json",
+        manifest(**info, status="complete", ended=now(), files=files),
+    )

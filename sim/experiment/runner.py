@@ -1,152 +1,64 @@
-"""Many replications: seeds, chunks, and a long-lived pool of worker processes.
+"""Many replications of one scenario: chunks out to an executor, rows back in order.
 
-Replication r of a run with root seed S gets the integer seed
-``SeedSequence(S).spawn(n)[r].generate_state(1)``; the model depends on nothing else, so
-results are identical for any number of workers. Replications are shipped to workers in
-chunks; only rows and integer histograms come back. The pool is created once per
-experiment from the ``fork`` context (Mesa sets the global start method to ``spawn`` at
-import, which would re-import everything in each worker), before any thread starts.
+:func:`run_experiment` cuts the replications into chunks (:mod:`sim.experiment.chunk`),
+hands them to an executor (:mod:`sim.experiment.executors`: serial, a local process pool,
+or Dask) and folds what comes back, in replication order, into streaming
+:class:`~sim.experiment.totals.Totals` and a pooled :class:`Tally`. Rows are either kept
+in memory (the default, for comparisons and tests) or appended to disk by a
+:class:`~sim.experiment.sink.RunSink` (``sim run``), so memory stays flat however many
+replications run. Results are identical for any executor and number of workers.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-import numpy as np
-
-from sim.experiment.outcomes import Tally, observe
+from sim.experiment import signals
+from sim.experiment.chunk import (  # noqa: F401  (re-exported: the runner's public names)
+    ChunkResult,
+    chunk_size,
+    chunks,
+    replication_seeds,
+    run_chunk,
+    run_one,
+)
+from sim.experiment.executors import (  # noqa: F401
+    Executor,
+    LocalPool,
+    default_workers,
+    make_executor,
+)
+from sim.experiment.outcomes import Tally
+from sim.experiment.sink import RUNS, RunSink, StoredRows
+from sim.experiment.totals import Totals
 from sim.scenario.schema import Scenario
-
-SEED_MASK = (1 << 63) - 1
-
-
-def replication_seeds(seed: int, replications: int) -> list[int]:
-    """The integer seed of each replication, from ``SeedSequence(seed).spawn``."""
-    children = np.random.SeedSequence(seed).spawn(replications)
-    return [int(c.generate_state(1, np.uint64)[0]) & SEED_MASK for c in children]
-
-
-def run_one(scenario: Scenario, seed: int, record_events: bool = False):
-    """Run one replication to its end and return the finished venture."""
-    from sim.model.venture import Venture
-
-    return Venture(scenario, seed, record_events=record_events).run()
-
-
-@dataclass
-class ChunkResult:
-    """What a worker sends back for a chunk of replications.
-
-    Attributes:
-        start: index of the chunk's first replication.
-        rows: one outcome row per replication, in replication order.
-        tally: pooled histograms of the chunk.
-    """
-
-    start: int
-    rows: list[dict]
-    tally: Tally
-
-
-def run_chunk(scenario: Scenario, start: int, seeds: Sequence[int]) -> ChunkResult:
-    """Run replications ``start, start+1, ...`` with the given seeds."""
-    tally = Tally.empty(
-        scenario.horizon_months, len(scenario.all_partners()) + (scenario.state_funder is not None)
-    )
-    rows = [observe(run_one(scenario, seed), start + i, tally) for i, seed in enumerate(seeds)]
-    return ChunkResult(start, rows, tally)
-
-
-def chunks(seeds: Sequence[int], size: int) -> Iterator[tuple[int, Sequence[int]]]:
-    """Split seeds into ``(start, seeds)`` chunks of at most ``size``."""
-    for start in range(0, len(seeds), size):
-        yield start, seeds[start : start + size]
-
-
-def chunk_size(replications: int, workers: int) -> int:
-    """Chunks small enough to balance load and show progress, big enough to be cheap."""
-    return max(1, min(50, replications // (workers * 8) or 1))
-
-
-def default_workers() -> int:
-    """All cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-_WORKER_SCENARIO: Scenario | None = None
-
-
-def _init_worker(scenario: Scenario) -> None:
-    global _WORKER_SCENARIO
-    _WORKER_SCENARIO = scenario
-
-
-def _work(item: tuple[int, Sequence[int]]) -> ChunkResult:
-    assert _WORKER_SCENARIO is not None
-    return run_chunk(_WORKER_SCENARIO, *item)
-
-
-class LocalPool:
-    """A long-lived pool of worker processes for one scenario (serial when workers=1).
-
-    Use as a context manager; :meth:`map_chunks` yields chunk results as they finish.
-    """
-
-    def __init__(self, scenario: Scenario, workers: int):
-        self.scenario = scenario
-        self.workers = max(1, workers)
-        self._pool = None
-
-    def __enter__(self) -> LocalPool:
-        if self.workers > 1:
-            import sim.model.venture  # noqa: F401  (import once, before forking)
-
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.scenario,))
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._pool is not None:
-            if exc[0] is None:
-                self._pool.close()
-            else:
-                self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-
-    def map_chunks(self, items: Sequence[tuple[int, Sequence[int]]]) -> Iterator[ChunkResult]:
-        """Run chunks, yielding each result as it completes (any order)."""
-        if self._pool is None:
-            for start, seeds in items:
-                yield run_chunk(self.scenario, start, seeds)
-        else:
-            yield from self._pool.imap_unordered(_work, items)
 
 
 @dataclass
 class Experiment:
-    """All rows and pooled tallies of a run, in replication order.
+    """The outcome of a run, in replication order.
 
     Attributes:
         scenario: the scenario run.
         seed: the root seed.
-        rows: one row per replication, sorted by replication.
+        rows: one row per successful replication, sorted by replication: a list, or
+            (when streamed to disk) a :class:`~sim.experiment.sink.StoredRows` that reads
+            ``runs.csv`` back one row at a time.
         tally: pooled histograms.
         holders: names of the influence holders (partners, then the state funder).
+        totals: streaming totals of the rows (what the summary is computed from).
+        failures: ``{"replication", "seed", "error"}`` of replications that raised (kept
+            in memory only when rows are; otherwise in ``failures.csv``).
     """
 
     scenario: Scenario
     seed: int
-    rows: list[dict]
+    rows: list[dict] | StoredRows
     tally: Tally
     holders: list[str]
+    totals: Totals = field(default_factory=Totals)
+    failures: list[dict] = field(default_factory=list)
 
 
 def holder_names(scenario: Scenario) -> list[str]:
@@ -163,6 +75,10 @@ def run_experiment(
     seed: int,
     workers: int,
     progress: Callable[[int], None] | None = None,
+    *,
+    executor: str | Executor | None = None,
+    scheduler: str | None = None,
+    sink: RunSink | None = None,
 ) -> Experiment:
     """Run ``replications`` replications of a scenario.
 
@@ -170,22 +86,75 @@ def run_experiment(
         scenario: the scenario.
         replications: how many.
         seed: root seed.
-        workers: worker processes (1 = in this process).
-        progress: called with the number of replications just finished.
+        workers: worker processes (1 = in this process) for the ``local`` and ``dask``
+            executors.
+        progress: called with the number of replications just finished (on a resume,
+            first with the number already done).
+        executor: ``"local"`` (default), ``"serial"``, ``"dask"``, or an open
+            :class:`~sim.experiment.executors.Executor` to reuse (it is left open).
+        scheduler: Dask scheduler address for ``executor="dask"`` (None: a local cluster).
+        sink: stream rows to disk instead of keeping them; a sink reopened from a
+            checkpoint continues where it stopped.
 
     Returns:
-        The experiment's rows and tallies; identical for any ``workers``.
+        The experiment; identical for any executor and number of workers.
     """
-    seeds = replication_seeds(seed, replications)
     names = holder_names(scenario)
-    tally = Tally.empty(scenario.horizon_months, len(names))
-    done: list[ChunkResult] = []
-    items = list(chunks(seeds, chunk_size(replications, workers)))
-    with LocalPool(scenario, min(workers, len(items))) as pool:
-        for result in pool.map_chunks(items):
-            done.append(result)
-            tally.add(result.tally)
+    start, totals, tally = 0, Totals(), Tally.empty(scenario.horizon_months, len(names))
+    if sink is not None and sink.restored is not None:
+        start, totals, tally = sink.restored
+    if progress is not None and start:
+        progress(start)
+    kept: list[dict] = []
+    failures: list[dict] = []
+    owned = not isinstance(executor, Executor)
+    ex = make_executor(executor or "local", workers, scheduler) if owned else executor
+    pending: dict[int, ChunkResult] = {}
+    head, folding = start, False
+    try:
+        if owned:
+            ex.__enter__()
+        size = chunk_size(replications - start, ex.workers)
+        for result in ex.map_chunks(scenario, chunks(seed, replications, size, start)):
             if progress is not None:
-                progress(len(result.rows))
-    rows = [row for result in sorted(done, key=lambda r: r.start) for row in result.rows]
-    return Experiment(scenario, seed, rows, tally, names)
+                progress(result.count)
+            pending[result.start] = result
+            # Fold chunks in replication order; later ones wait for the ones before them.
+            while head in pending:
+                with signals.deferred():
+                    folding = True
+                    head = _fold(pending.pop(head), totals, tally, kept, failures, sink)
+                    folding = False
+                if sink is not None:
+                    sink.checkpoint(head, totals, tally)
+    except BaseException:
+        if owned:
+            ex.close(abort=True)
+        if sink is not None:
+            if not folding:  # the totals match the files only between chunks
+                sink.checkpoint(head, totals, tally, force=True)
+            sink.close()
+        raise
+    if owned:
+        ex.close()
+    rows: list[dict] | StoredRows = kept
+    if sink is not None:
+        sink.checkpoint(head, totals, tally, force=True)
+        sink.close()
+        rows = StoredRows(sink.folder / RUNS, totals.replications)
+    return Experiment(scenario, seed, rows, tally, names, totals, failures)
+
+
+def _fold(result, totals, tally, kept, failures, sink) -> int:
+    """Add one chunk to the totals and to memory or disk; return the next replication."""
+    for row in result.rows:
+        totals.add_row(row)
+    for failure in result.failures:
+        totals.add_failure(failure)
+    tally.add(result.tally)
+    if sink is not None:
+        sink.append(result.rows, result.failures)
+    else:
+        kept.extend(result.rows)
+        failures.extend(result.failures)
+    return result.start + result.count

@@ -41,6 +41,30 @@ def mean_ci(values: Sequence[float]) -> tuple[float | None, list[float | None]]:
     return mean, [_clean(lo), _clean(hi)]
 
 
+def mean_ci_exact(n: int, total, total_sq) -> tuple[float | None, list[float | None]]:
+    """Mean with a 95% Student-t interval from exact sums (streaming; see ``totals.py``).
+
+    Args:
+        n: number of finite values.
+        total: their exact sum (a ``Fraction``).
+        total_sq: the exact sum of their squares (a ``Fraction``).
+
+    Returns:
+        As :func:`mean_ci`; the mean and variance are computed exactly, then rounded once.
+    """
+    if n == 0:
+        return None, [None, None]
+    mean = float(total / n)
+    if n < 2:
+        return mean, [None, None]
+    variance = (n * total_sq - total * total) / (n * (n - 1))
+    sem = math.sqrt(float(variance)) / math.sqrt(n)
+    if sem == 0:
+        return mean, [mean, mean]
+    lo, hi = stats.t.interval(LEVEL, n - 1, loc=mean, scale=sem)
+    return mean, [_clean(lo), _clean(hi)]
+
+
 def wilson(successes: int, trials: int) -> tuple[float | None, list[float | None]]:
     """A proportion with its 95% Wilson score interval.
 
@@ -96,6 +120,20 @@ def kaplan_meier(times: Sequence[float], observed: Sequence[bool]) -> Survival:
     below = np.nonzero(p <= 0.5)[0]
     median = float(q[below[0]]) if len(below) else None
     return Survival(q.tolist(), p.tolist(), lo.tolist(), hi.tolist(), median)
+
+
+def kaplan_meier_counts(events: dict[float, int], censored: dict[float, int]) -> Survival:
+    """:func:`kaplan_meier` from histograms ``{month: count}`` of events and of censorings."""
+
+    def expand(hist: dict[float, int]) -> np.ndarray:
+        months = sorted(hist)
+        return np.repeat(np.array(months, dtype=float), [hist[m] for m in months])
+
+    t_event, t_censored = expand(events), expand(censored)
+    return kaplan_meier(
+        np.concatenate([t_event, t_censored]),
+        np.concatenate([np.ones(len(t_event), bool), np.zeros(len(t_censored), bool)]),
+    )
 
 
 def quantile_from_counts(counts: np.ndarray, q: float) -> float | None:

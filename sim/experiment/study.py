@@ -1,19 +1,28 @@
-"""One ``sim run``: a scenario run many times into a new results folder.
+"""One ``sim run``: a scenario run many times into a results folder, resumable.
 
-Writes ``manifest.json`` first (status ``running``), then ``runs.csv``,
-``influence.csv`` and ``summary.json``, then the manifest again (``complete``). A run
-that fails or is interrupted leaves a manifest that says so and no summary.
+Writes ``manifest.json`` first (status ``running``); streams ``runs.csv`` and
+``failures.csv`` chunk by chunk (with a ``checkpoint.npz``, see
+:mod:`sim.experiment.sink`); then ``influence.csv``, ``summary.json`` and the report,
+and the manifest again (``complete``). A run that fails or is stopped (Ctrl-C, SIGTERM)
+keeps its completed chunks and leaves a manifest that says ``failed`` or
+``interrupted``; ``resume=FOLDER`` finishes it, giving the same files as an
+uninterrupted run (only the manifest's times differ).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.errors import InputError, Problem
 from sim.experiment import results
+from sim.experiment.executors import make_executor
 from sim.experiment.outcomes import COLUMNS, influence_columns
-from sim.experiment.runner import run_experiment
+from sim.experiment.runner import Experiment, holder_names, run_experiment
+from sim.experiment.signals import Interrupted
+from sim.experiment.sink import FAILURES, RUNS, RunSink
 from sim.experiment.summary import influence_bands, summarise
 from sim.scenario.loader import LoadedScenario
 
@@ -34,62 +43,174 @@ class RunOutput:
 def run_study(
     loaded: LoadedScenario,
     *,
-    replications: int,
-    seed: int,
+    replications: int | None,
+    seed: int | None,
     workers: int,
     out: str | Path | None = None,
     results_root: str | Path = "results",
     progress: Callable[[int], None] | None = None,
+    report: Callable[[Path, Experiment, dict, LoadedScenario], list[str]] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    resume: str | Path | None = None,
 ) -> RunOutput:
-    """Run a scenario and write its results folder.
+    """Run a scenario and write its results folder (or finish an interrupted one).
 
     Args:
         loaded: the validated scenario and its provenance.
-        replications: number of replications.
-        seed: root seed.
+        replications: number of replications (None on a resume: the folder's).
+        seed: root seed (None on a resume: the folder's).
         workers: worker processes.
         out: results folder (must not exist or be empty); default under ``results_root``.
         results_root: parent of default results folders.
         progress: called with the number of replications just finished.
+        report: writes pictures and a report into the folder from the results (e.g.
+            :func:`sim.reports.report.run_report`) and returns their file names. Passed in
+            rather than imported so this layer never imports the reports layer (or
+            matplotlib) above it.
+        executor: ``local``, ``serial`` or ``dask`` (see :mod:`sim.experiment.executors`).
+        scheduler: Dask scheduler address (``dask`` only; None starts a local cluster).
+        resume: a folder of an interrupted run of this scenario to finish.
 
     Returns:
         The folder and the summary.
+
+    Raises:
+        InputError: bad ``resume`` folder (not a run, another scenario or seed).
+        Interrupted: stopped by Ctrl-C or SIGTERM; completed chunks are kept.
     """
+    # Connect to a cluster before making a folder, so a bad --scheduler leaves none behind.
+    with make_executor(executor, workers, scheduler) as ex:
+        return _run_study(
+            loaded, replications, seed, workers, out, results_root, progress, report, ex, resume
+        )
+
+
+def _run_study(
+    loaded, replications, seed, workers, out, results_root, progress, report, ex, resume
+) -> RunOutput:
+    """:func:`run_study` with an open executor."""
     scenario = loaded.scenario
-    stem = Path(loaded.path).stem if loaded.path else scenario.name
-    folder = results.new_folder(out, stem, results_root)
-    info = {
-        "scenario": loaded.path,
-        "scenario_title": scenario.name,
-        "scenario_sha256": loaded.sha256,
-        "seed": seed,
-        "replications": replications,
-        "workers": workers,
-        "started": results.now(),
-    }
+    if resume is not None:
+        folder, info = _resumable(Path(resume), loaded, replications, seed)
+        if info.get("status") == "complete":
+            return RunOutput(folder, json.loads((folder / "summary.json").read_text("utf-8")))
+        info = {k: v for k, v in info.items() if k in _INFO_KEYS}
+        info["resumed"] = [*info.get("resumed", []), results.now()]
+    else:
+        stem = Path(loaded.path).stem if loaded.path else scenario.name
+        folder = results.new_folder(out, stem, results_root)
+        info = {
+            "scenario": loaded.path,
+            "scenario_title": scenario.name,
+            "scenario_sha256": loaded.sha256,
+            "seed": seed,
+            "replications": replications,
+            "started": results.now(),
+        }
+    info.update(executor=ex.name, workers=ex.workers)
+    if getattr(ex, "scheduler", None):
+        info["scheduler"] = ex.scheduler
     results.write_json(folder / "manifest.json", results.manifest(**info, status="running"))
+    holders = holder_names(scenario)
+    columns = [c.name for c in COLUMNS] + [c.name for c in influence_columns(holders)]
     try:
-        exp = run_experiment(scenario, replications, seed, workers, progress)
+        sink = (RunSink.reopen if resume is not None else RunSink.create)(folder, columns)
+        exp = run_experiment(
+            scenario,
+            info["replications"],
+            info["seed"],
+            workers,
+            progress,
+            executor=ex,
+            sink=sink,
+        )
+        ex.close()  # free the workers (and their memory) before the report
+        summary, files = _write_results(folder, exp, loaded, report)
     except BaseException as exc:
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         results.write_json(
             folder / "manifest.json",
             results.manifest(**info, status=status, ended=results.now(), error=repr(exc)),
         )
+        if isinstance(exc, KeyboardInterrupt):
+            raise Interrupted.from_stop(folder, exc) from exc
         raise
-    columns = [c.name for c in COLUMNS] + [c.name for c in influence_columns(exp.holders)]
-    results.write_csv(folder / "runs.csv", exp.rows, columns)
-    bands = influence_bands(exp)
-    results.write_csv(folder / "influence.csv", bands, list(bands[0]) if bands else ["month"])
-    summary = summarise(exp, Path(loaded.path).name if loaded.path else scenario.name)
-    results.write_json(folder / "summary.json", summary)
     results.write_json(
         folder / "manifest.json",
-        results.manifest(
-            **info,
-            status="complete",
-            ended=results.now(),
-            files=["runs.csv", "influence.csv", "summary.json"],
-        ),
+        results.manifest(**info, status="complete", ended=results.now(), files=files),
     )
+    sink.discard_checkpoint()
     return RunOutput(folder, summary)
+
+
+def _write_results(folder: Path, exp: Experiment, loaded: LoadedScenario, report) -> tuple:
+    """Influence bands, the summary and the report; returns the summary and all file names."""
+    bands = influence_bands(exp)
+    results.write_csv(folder / "influence.csv", bands, list(bands[0]) if bands else ["month"])
+    summary = summarise(exp, Path(loaded.path).name if loaded.path else loaded.scenario.name)
+    results.write_json(folder / "summary.json", summary)
+    # Pictures and report (issue 3): written from the results, listed in the manifest.
+    extra = report(folder, exp, summary, loaded) if report is not None else []
+    return summary, [RUNS, FAILURES, "influence.csv", "summary.json", *extra]
+
+
+_INFO_KEYS = (
+    "scenario",
+    "scenario_title",
+    "scenario_sha256",
+    "seed",
+    "replications",
+    "started",
+    "resumed",
+)
+
+
+def resume_plan(
+    folder: str | Path, loaded: LoadedScenario, replications: int | None, seed: int | None
+) -> tuple[int, int]:
+    """The replications and seed of a run folder that this scenario may resume.
+
+    Args:
+        folder: the results folder of an earlier run.
+        loaded: the scenario it must have been run from (same sha256).
+        replications: the number asked for, or None to take the folder's.
+        seed: the root seed asked for, or None to take the folder's.
+
+    Raises:
+        InputError: not a run folder, another scenario file, or another seed or size.
+    """
+    _, info = _resumable(Path(folder), loaded, replications, seed)
+    return int(info["replications"]), int(info["seed"])
+
+
+def _resumable(
+    folder: Path, loaded: LoadedScenario, replications: int | None, seed: int | None
+) -> tuple[Path, dict]:
+    """The manifest of a run folder that this scenario, seed and size may resume."""
+
+    def problem(message: str) -> InputError:
+        return InputError(Problem(message, file=str(folder)))
+
+    path = folder / "manifest.json"
+    try:
+        info = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        raise problem(
+            "is not a results folder of `sim run` (no readable manifest.json); --resume "
+            "takes the folder an interrupted run wrote"
+        ) from None
+    if info.get("scenario_sha256") != loaded.sha256:
+        raise problem(
+            f"was run from a different scenario file (sha256 "
+            f"{str(info.get('scenario_sha256'))[:12]}..., this one is "
+            f"{loaded.sha256[:12]}...); a run resumes only with the exact file it started "
+            "with: restore that file, or start a new run"
+        )
+    for name, given in (("seed", seed), ("replications", replications)):
+        if given is not None and given != info.get(name):
+            raise problem(
+                f"was run with {name} {info.get(name)}, not {given}: drop the option to "
+                "resume with the folder's, or start a new run"
+            )
+    return folder, info

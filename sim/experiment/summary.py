@@ -11,13 +11,13 @@ each replication.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.experiment import stats
 from sim.experiment.outcomes import FINAL_STATES, INFLUENCE_BINS
+from sim.experiment.power_gap import power_gap
 from sim.experiment.runner import Experiment
 
 
@@ -49,42 +49,54 @@ HEADLINES: tuple[Headline, ...] = (
 )
 
 
-def _values(rows: list[dict], key: str) -> np.ndarray:
-    return np.array([r[key] for r in rows], dtype=float)
-
-
-def _median(values: list[float]) -> float | None:
-    return float(np.median(values)) if values else None
+def _median(hist: dict[float, int]) -> float | None:
+    """Median of the values counted in a histogram (as ``numpy.median`` of the values)."""
+    if not hist:
+        return None
+    months = sorted(hist)
+    return float(np.median(np.repeat(np.array(months, dtype=float), [hist[m] for m in months])))
 
 
 def summarise(exp: Experiment, scenario_name: str) -> dict:
     """The summary of an experiment, as written to ``summary.json``.
+
+    Computed from the experiment's streaming :class:`~sim.experiment.totals.Totals`, so it
+    is the same whether the rows were kept in memory or streamed to disk, and whatever the
+    order chunks finished in.
 
     Args:
         exp: the experiment.
         scenario_name: what to call the scenario (its file name or title).
 
     Returns:
-        A JSON-ready dict; undefined values are ``None``.
+        A JSON-ready dict; undefined values are ``None``. ``replications`` counts the
+        replications that ran to the end; ``failures`` those that raised; ``power`` each
+        holder's formal power beside its de facto influence (:mod:`~sim.experiment.power_gap`).
     """
-    rows = exp.rows
-    n = len(rows)
-    lat_mean, lat_ci = stats.mean_ci(_values(rows, "latency_mean"))
-    und_mean, und_ci = stats.mean_ci(_values(rows, "undecided_share"))
-    first = _values(rows, "first_reserved_decision_month")
-    first_mean, first_ci = stats.mean_ci(first)
-    leaders = Counter(r["leader"] for r in rows if r["leader"])
-    fractured = [r for r in rows if math.isfinite(r["fracture_month"])]
-    first_out = Counter(r["fracture_partner"] for r in fractured)
-    survival = stats.kaplan_meier(
-        [r["fracture_month"] if math.isfinite(r["fracture_month"]) else r["months"] for r in rows],
-        [math.isfinite(r["fracture_month"]) for r in rows],
-    )
-    states = Counter(r["final_state"] for r in rows)
+    t = exp.totals
+    n = t.replications
+
+    def mean_ci(key: str):
+        m = t.moment(key)
+        return stats.mean_ci_exact(m.n, m.total, m.total_sq)
+
+    def share(count: int) -> float:
+        return count / n if n else math.nan
+
+    lat_mean, lat_ci = mean_ci("latency_mean")
+    und_mean, und_ci = mean_ci("undecided_share")
+    first_mean, first_ci = mean_ci("first_reserved_decision_month")
+    leaders = t.count("leader")
+    first_out = t.count("fracture_partner")
+    hows = t.count("fracture_how")
+    states = t.count("final_state")
+    events = t.histogram("fracture_event")
+    fractured = sum(events.values())
+    survival = stats.kaplan_meier_counts(events, t.histogram("fracture_censored"))
     leader_p, leader_ci = stats.wilson(sum(leaders.values()), n)
-    fracture_p, fracture_ci = stats.wilson(len(fractured), n)
+    fracture_p, fracture_ci = stats.wilson(fractured, n)
     partners = [p.name for p in exp.scenario.all_partners()]
-    return {
+    summary = {
         "scenario": scenario_name,
         "title": exp.scenario.name,
         "replications": n,
@@ -101,35 +113,35 @@ def summarise(exp: Experiment, scenario_name: str) -> dict:
         "first_reserved_decision_month": {
             "mean": first_mean,
             "ci95": first_ci,
-            "never_share": float(np.mean(~np.isfinite(first))) if n else None,
+            "never_share": share(t.moment("first_reserved_decision_month").missing) if n else None,
         },
         "leader": {
             "probability": leader_p,
             "ci95": leader_ci,
-            "by_partner": {name: leaders.get(name, 0) / n for name in exp.holders},
-            "median_month": _median([r["leader_month"] for r in rows if r["leader"]]),
+            "by_partner": {name: share(leaders.get(name, 0)) for name in exp.holders},
+            "median_month": _median(t.histogram("leader_month")),
         },
         "fracture": {
             "probability": fracture_p,
             "ci95": fracture_ci,
-            "by_partner": {name: first_out.get(name, 0) / n for name in partners},
+            "by_partner": {name: share(first_out.get(name, 0)) for name in partners},
             "median_month": survival.median,
-            "how": {
-                k: v / n for k, v in sorted(Counter(r["fracture_how"] for r in fractured).items())
-            },
+            "how": {k: v / n for k, v in sorted(hows.items())},
         },
-        "final_state": {state: states.get(state, 0) / n for state in FINAL_STATES},
+        "final_state": {state: share(states.get(state, 0)) for state in FINAL_STATES},
         "influence": {
-            "mean_share": {
-                name: float(np.mean(_values(rows, f"influence_mean:{name}")))
-                for name in exp.holders
-            },
-            "final_share": {
-                name: float(np.mean(_values(rows, f"influence_final:{name}")))
-                for name in exp.holders
-            },
+            kind: {name: mean_ci(f"influence_{kind[:-6]}:{name}")[0] for name in exp.holders}
+            for kind in ("mean_share", "final_share")
+        },
+        "failures": {
+            "count": t.failures,
+            "first": t.first_failure,
         },
     }
+    summary["power"] = power_gap(
+        exp.scenario, summary["influence"]["mean_share"], summary["leader"]["by_partner"]
+    )
+    return summary
 
 
 def influence_bands(exp: Experiment, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95)) -> list[dict]:

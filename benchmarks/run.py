@@ -1,0 +1,167 @@
+"""Benchmarks for consortium-sim, run by hand: ``python benchmarks/run.py [--quick]``.
+
+Measures on the current machine and prints a Markdown table:
+
+- ``sim run scenarios/equal_stakes.yaml`` wall time for 1,000 and 10,000 replications, as a
+  whole process (start-up included);
+- replications per second per core of the model alone (one process, no pool);
+- peak memory (resident set of the whole process tree, sampled from /proc) of a
+  100,000-replication run;
+- ``sim --help`` start-up time;
+- ``sim power`` on a 51-player weighted game;
+- how the cost per replication grows with partners (2..32) and horizon (60..240 months).
+
+Targets (issue "Speed: benchmarks and targets", 2 cores): 1,000 replications <= 3 s,
+10,000 <= 15 s, 100,000 replications <= 300 MB peak, ``sim --help`` <= 0.5 s.
+Never part of the test suite: timings are not asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "equal_stakes.yaml"
+SIM = [sys.executable, "-m", "sim"]
+
+
+def _tree_rss_kib(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants (KiB), from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as fh:
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields["PPid"].strip()), []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def timed_process(args: list[str], sample_memory: bool = False) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak tree RSS in MiB or 0)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    peak = 0
+    if sample_memory:
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_kib(proc.pid))
+            time.sleep(0.2)
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    if code != 0:
+        raise SystemExit(f"command failed ({code}): {' '.join(args)}")
+    return wall, peak / 1024
+
+
+def sim_run(n: int, memory: bool = False) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MiB) of a whole ``sim run`` process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return timed_process([*SIM, "run", str(SCENARIO), "-n", str(n), "-o",
+                              f"{tmp}/out", "--json"], sample_memory=memory)
+
+
+def model_rate(scenario, replications: int) -> float:
+    """Replications per second of the model alone, in this process."""
+    from sim.experiment.runner import replication_seeds, run_chunk
+
+    seeds = replication_seeds(1, replications)
+    run_chunk(scenario, 0, seeds[:3])  # warm up imports and caches
+    start = time.perf_counter()
+    run_chunk(scenario, 0, seeds)
+    return replications / (time.perf_counter() - start)
+
+
+def scaled(base, partners: int | None = None, horizon: int | None = None):
+    """The equal-stakes scenario with n cloned partners and/or another horizon."""
+    from sim.scenario.loader import validate_mapping
+
+    data = base.model_dump()
+    if partners is not None:
+        proto = data["partners"]
+        data["partners"] = []
+        for i in range(partners):
+            p = copy.deepcopy(proto[i % len(proto)])
+            p["name"] = f"{p['name']}-{i}"
+            p["stake"] = 0.8 / partners
+            data["partners"].append(p)
+        data["investors"] = []
+    if horizon is not None:
+        data["horizon_months"] = horizon
+        data["agenda"]["events"] = [e for e in data["agenda"]["events"]
+                                    if e["month"] <= horizon]
+    return validate_mapping(data)
+
+
+def main() -> None:
+    """Measure and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 100,000 run")
+    args = parser.parse_args()
+    from sim.scenario.loader import load_scenario
+
+    base = load_scenario(SCENARIO).scenario
+    rows: list[tuple[str, str, str]] = []
+
+    helps = [timed_process([*SIM, "--help"])[0] for _ in range(5)]
+    rows.append(("`sim --help` start-up", f"{statistics.median(helps):.2f} s", "<= 0.5 s"))
+    weights = ",".join(str(w) for w in range(1, 52))
+    quota = str(sum(range(1, 52)) // 2 + 1)
+    power = timed_process([*SIM, "power", "--quota", quota, "--weights", weights, "--exact",
+                           "--json"])[0]
+    rows.append(("`sim power`, 51-player weighted game (whole process, exact)",
+                 f"{power:.2f} s", "well under 1 s"))
+    for n, target in ((1000, "<= 3 s"), (10000, "<= 15 s")):
+        wall, _ = sim_run(n)
+        rows.append((f"`sim run equal_stakes -n {n:,}` (whole process, all cores)",
+                     f"{wall:.1f} s", target))
+    rate = model_rate(base, 300)
+    rows.append(("Model alone, one core", f"{rate:.0f} replications/s", ""))
+    if not args.quick:
+        wall, peak = sim_run(100_000, memory=True)
+        rows.append(("Peak memory, `sim run -n 100,000` (process tree)", f"{peak:.0f} MiB",
+                     "<= 300 MB"))
+        rows.append(("Wall time, `sim run -n 100,000`", f"{wall:.0f} s", ""))
+
+    growth = []
+    for n in (2, 4, 8, 16, 32):
+        s = scaled(base, partners=n)
+        per = 1000 / model_rate(s, 60 if n <= 8 else 20)
+        growth.append((f"{n} partners, 120 months", per, per / n))
+    for h in (60, 120, 240):
+        s = scaled(base, horizon=h)
+        per = 1000 / model_rate(s, 100)
+        growth.append((f"4 partners, {h} months", per, per / h))
+
+    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n")
+    print("| Measure | Result | Target |\n| --- | --- | --- |")
+    for name, value, target in rows:
+        print(f"| {name} | {value} | {target} |")
+    print("\n| Size | ms per replication | ms per partner (or per month) |\n| --- | --- | --- |")
+    for name, per, unit in growth:
+        print(f"| {name} | {per:.1f} | {unit:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""``sim compare A.yaml B.yaml ...``: governance designs side by side.
+
+Every design runs with the same seeds (common random numbers); the table shows each
+headline metric per design with its 95% interval and the paired difference against the
+first design with its interval. The results folder holds the tables, overlay plots and a
+report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli import execution
+from sim.cli.app import app
+from sim.errors import InputError
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Two or more scenario YAML files; the first is the baseline.",
+            show_default=False,
+        ),
+    ],
+    replications: Annotated[
+        int | None,
+        typer.Option(
+            "-n", "--replications", help="Replications per design (default: the first's)."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Root seed shared by all designs (default: the first's)."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("-j", "--workers", help="Worker processes (default: all cores).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--out", help="Results folder (new or empty; default: results/compare-<time>)."
+        ),
+    ] = None,
+    executor: execution.ExecutorOpt = "local",
+    scheduler: execution.SchedulerOpt = None,
+    resume: execution.ResumeOpt = None,
+) -> None:
+    """Compare governance designs with common random numbers: table, plots, report."""
+    from sim.cli.app import _positive
+    from sim.scenario.schema import MAX_REPLICATIONS
+
+    if len(scenarios) < 2:
+        raise InputError("give at least two scenario files to compare (the first is the baseline)")
+    _positive("--replications", replications, MAX_REPLICATIONS)
+    _positive("--workers", workers, 512)
+    if seed is not None and not 0 <= seed < 2**63:
+        raise InputError(f"--seed must be between 0 and 2^63-1, got {seed}")
+    execution.check(executor, scheduler, resume, out)
+
+    from sim.cli.render import progress_bar
+    from sim.experiment.compare import compare_study
+    from sim.experiment.runner import default_workers
+    from sim.reports.compare import comparison_report
+    from sim.scenario.loader import load_scenario
+
+    designs = [load_scenario(s) for s in scenarios]  # every file validated before any run
+    first = designs[0].scenario
+    n = replications or first.replications
+    w = workers or default_workers()
+    with (
+        execution.stoppable(execution.resume_hint()),
+        progress_bar(n * len(designs), f"{len(designs)} designs") as advance,
+    ):
+        folder, comp = compare_study(
+            designs,
+            replications=n,
+            seed=first.seed if seed is None else seed,
+            workers=w,
+            out=out,
+            progress=advance,
+            report=comparison_report,
+            executor=executor,
+            scheduler=scheduler,
+            resume=resume,
+        )
+    comparison_table(comp)
+    typer.echo(f"Results: {folder}")
+    from sim.experiment.results import _safe
+
+    execution.exit_if_any_failures(
+        [
+            (d.label, d.summary, d.loaded.path, folder / "designs" / _safe(d.label))
+            for d in comp.designs
+        ]
+    )
+
+
+def comparison_table(comp) -> None:
+    """Print each metric per design with intervals and the paired difference vs the first."""
+    from rich.table import Table
+
+    from sim.cli.render import _console
+    from sim.reports.compare import cells
+
+    base = comp.designs[0].label
+    t = Table(
+        title=f"{len(comp.designs)} designs, {comp.replications:,} replications each, seed "
+        f"{comp.seed}, common random numbers; baseline: {base}",
+        title_justify="left",
+        caption="Differences are paired (same seed per replication), 95% t intervals; "
+        "pp = percentage points.",
+        caption_justify="left",
+    )
+    t.add_column("Metric / design")
+    t.add_column("Estimate [95% CI]", justify="right", no_wrap=True)
+    t.add_column("Minus baseline [95% CI]", justify="right", no_wrap=True)
+    for title, rows in cells(comp):
+        t.add_row(f"[bold]{title}[/bold]", "", "")
+        for i, (label, estimate, diff) in enumerate(rows):
+            t.add_row(f"  {label}", estimate, diff, end_section=i == len(rows) - 1)
+    _console().print(t)

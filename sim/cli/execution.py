@@ -1,0 +1,121 @@
+"""Options and endings shared by the commands that run experiments (run, compare, sweep).
+
+``--executor/--scheduler/--resume`` are declared once here; :func:`stoppable` turns
+Ctrl-C and SIGTERM into a clean stop with a message saying how to resume, and
+:func:`exit_if_failures` ends a run whose replications raised with exit code 1 and the
+``sim trace`` command that replays the first of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shlex
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.errors import InputError
+
+ExecutorOpt = Annotated[
+    str,
+    typer.Option(
+        "--executor",
+        help="Where replications run: local (worker processes on this machine), serial "
+        "(this process), or dask (a Dask cluster: see --scheduler and docs/cluster.md).",
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask; "
+        "default: a local Dask cluster started for this job).",
+    ),
+]
+ResumeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--resume",
+        help="Finish an interrupted run in this results folder (same scenario file and seed).",
+    ),
+]
+
+
+def check(executor: str, scheduler: str | None, resume: Path | None, out: Path | None) -> None:
+    """Reject option combinations that cannot work, before any work starts."""
+    if executor not in ("local", "serial", "dask"):
+        raise InputError(f"--executor must be local, serial or dask, got {executor!r}")
+    if scheduler and executor != "dask":
+        raise InputError("--scheduler is for --executor dask: add --executor dask")
+    if resume is not None and out is not None:
+        raise InputError("give either --resume FOLDER (to finish a run) or -o FOLDER, not both")
+
+
+def resume_hint() -> str:
+    """This command line with ``-o/--out DIR`` replaced by ``--resume {folder}``."""
+    args, skip = [], False
+    for arg in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif arg in ("-o", "--out", "--resume"):
+            skip = True
+        elif not arg.startswith(("--out=", "--resume=")):
+            args.append(shlex.quote(arg).replace("{", "{{").replace("}", "}}"))
+    return " ".join(["sim", *args, "--resume {folder}"])
+
+
+@contextlib.contextmanager
+def stoppable(resume_command: str) -> Iterator[None]:
+    """Stop cleanly on Ctrl-C or SIGTERM: say how to resume, exit 130 or 143.
+
+    Args:
+        resume_command: the command line to resume, with ``{folder}`` for the folder;
+            empty for commands that cannot resume yet (the stop is still clean).
+    """
+    from sim.experiment.signals import Interrupted, Stopped, stop_on_signals
+
+    try:
+        with stop_on_signals():
+            yield
+    except Interrupted as stop:
+        typer.echo(
+            f"\nstopped: completed replications are kept in {stop.folder} (manifest status: "
+            f"interrupted)\nresume with: {resume_command.format(folder=stop.folder)}",
+            err=True,
+        )
+        sys.exit(stop.exit_code)
+    except KeyboardInterrupt as stop:
+        typer.echo("\nstopped (the results folder's manifest says interrupted)", err=True)
+        sys.exit(stop.exit_code if isinstance(stop, Stopped) else 130)
+
+
+def exit_if_failures(summary: dict, scenario: Path, folder: Path) -> None:
+    """Exit 1 if any replication raised, naming the file and how to replay the first."""
+    exit_if_any_failures([("", summary, str(scenario), Path(folder))])
+
+
+def exit_if_any_failures(parts: list[tuple[str, dict, str, Path]]) -> None:
+    """Exit 1 if any replication of any part (design, grid point) raised.
+
+    Args:
+        parts: ``(label, summary, scenario to trace, folder holding failures.csv)``;
+            the label is empty for a single run.
+    """
+    lines = []
+    for label, summary, scenario, folder in parts:
+        failed = summary.get("failures", {})
+        if not failed.get("count"):
+            continue
+        first = failed["first"]
+        lines.append(
+            f"{label + ': ' if label else ''}{failed['count']} replication(s) failed and are "
+            f"left out of the summary (see {Path(folder) / 'failures.csv'}).\n"
+            f"  First: replication {first['replication']}, {first['error']}\n"
+            f"  Replay it with: sim trace {scenario} --seed {first['seed']}"
+        )
+    if lines:
+        typer.echo("\n".join(lines), err=True)
+        sys.exit(1)

@@ -1,0 +1,252 @@
+"""Executors: where chunks of replications run (this process, local processes, Dask).
+
+Every executor has one job: given a scenario and chunks ``(first replication, seeds)``,
+yield a :class:`~sim.experiment.chunk.ChunkResult` per chunk as it finishes, in any
+order. Only outcome rows, failure records and integer histograms travel back. Because a
+replication depends only on (scenario, seed), all executors give identical numbers.
+
+- :class:`Serial`: in this process, one chunk after another.
+- :class:`LocalPool`: a long-lived pool of worker processes from the ``fork`` context
+  (Mesa sets the global start method to ``spawn`` at import, which would re-import
+  everything in each worker), created on first use, before any thread starts.
+- :class:`DaskExecutor`: a ``dask.distributed`` cluster, either an existing one
+  (``scheduler="tcp://host:8786"``) or a ``LocalCluster`` started for the job.
+
+An executor may be reused for several scenarios (a comparison, a sweep); use it as a
+context manager so its processes are shut down at the end.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+
+from sim.errors import InputError
+from sim.experiment import signals
+from sim.experiment.chunk import ChunkResult, run_chunk
+from sim.scenario.schema import Scenario
+
+EXECUTORS = ("local", "serial", "dask")
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class Executor:
+    """Runs chunks of replications; a context manager that owns its workers.
+
+    Attributes:
+        name: ``serial``, ``local`` or ``dask``.
+        workers: how many chunks run at once (for sizing chunks).
+    """
+
+    name = "serial"
+
+    def __init__(self, workers: int = 1):
+        self.workers = max(1, workers)
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(abort=exc[0] is not None)
+
+    def close(self, abort: bool = False) -> None:
+        """Release workers; ``abort`` stops running work instead of waiting for it."""
+
+    def map_chunks(
+        self, scenario: Scenario, items: Iterable[tuple[int, list[int]]]
+    ) -> Iterator[ChunkResult]:
+        """Run chunks of a scenario, yielding each result as it completes (any order)."""
+        raise NotImplementedError
+
+
+class Serial(Executor):
+    """Everything in this process, one chunk after another."""
+
+    name = "serial"
+
+    def map_chunks(self, scenario, items):  # noqa: D102 - see Executor
+        for start, seeds in items:
+            yield run_chunk(scenario, start, seeds)
+
+
+_WORKER_SCENARIO: Scenario | None = None
+
+
+def _init_worker(scenario: Scenario) -> None:
+    global _WORKER_SCENARIO
+    signals.quiet_worker()
+    _WORKER_SCENARIO = scenario
+
+
+def _work(item: tuple[int, list[int]]) -> ChunkResult:
+    assert _WORKER_SCENARIO is not None
+    return run_chunk(_WORKER_SCENARIO, *item)
+
+
+class LocalPool(Executor):
+    """A long-lived pool of worker processes on this machine (in-process when workers=1).
+
+    The pool is forked once per scenario and kept for all of that scenario's chunks; a new
+    scenario (the next design of a comparison) gets a fresh pool, since the scenario is
+    handed to workers when they start rather than with every chunk.
+    """
+
+    name = "local"
+
+    def __init__(self, workers: int = 0):
+        super().__init__(workers or default_workers())
+        self._pool = None
+        self._scenario: Scenario | None = None
+
+    def _start(self, scenario: Scenario) -> None:
+        if self._pool is not None and self._scenario is scenario:
+            return
+        self.close()
+        import sim.model.venture  # noqa: F401  (import once, before forking)
+
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(scenario,))
+        self._scenario = scenario
+
+    def close(self, abort: bool = False) -> None:  # noqa: D102 - see Executor
+        if self._pool is not None:
+            if abort:
+                self._pool.terminate()
+            else:
+                self._pool.close()
+            self._pool.join()
+            self._pool = None
+            self._scenario = None
+
+    def map_chunks(self, scenario, items):  # noqa: D102 - see Executor
+        if self.workers == 1:
+            yield from Serial().map_chunks(scenario, items)
+            return
+        self._start(scenario)
+        yield from self._pool.imap_unordered(_work, items)
+
+
+class DaskExecutor(Executor):
+    """Chunks as tasks on a ``dask.distributed`` cluster.
+
+    Args:
+        workers: worker processes of the ``LocalCluster`` started when no scheduler is
+            given (one thread each: the model is pure Python and holds the GIL).
+        scheduler: address of a running scheduler, e.g. ``tcp://10.0.0.5:8786``.
+
+    At most ``2 x`` the cluster's threads of chunks are in flight at once, so memory on
+    this machine stays flat however many replications run.
+    """
+
+    name = "dask"
+
+    def __init__(self, workers: int = 0, scheduler: str | None = None):
+        super().__init__(workers or default_workers())
+        self.scheduler = scheduler
+        self._client = None
+        self._cluster = None
+        self._scattered: tuple[Scenario, object] | None = None
+
+    def __enter__(self) -> DaskExecutor:
+        self._connect()
+        return self
+
+    def _connect(self) -> None:
+        if self._client is not None:
+            return
+        import logging
+
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - dask is a declared dependency
+            raise InputError(
+                "--executor dask needs dask.distributed: pip install 'dask[distributed]'"
+            ) from None
+        if self.scheduler:
+            try:
+                self._client = Client(self.scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise InputError(
+                    f"cannot reach the Dask scheduler at {self.scheduler} ({exc}); start one "
+                    "with `dask scheduler` and check the address and port (see docs/cluster.md)"
+                ) from None
+            threads = sum(self._client.nthreads().values())
+            self.workers = max(1, threads)
+        else:
+            self._cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster)
+
+    def close(self, abort: bool = False) -> None:  # noqa: D102 - see Executor
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+        self._scattered = None
+
+    def map_chunks(self, scenario, items):  # noqa: D102 - see Executor
+        from dask.distributed import as_completed
+
+        self._connect()
+        client = self._client
+        if self._scattered is None or self._scattered[0] is not scenario:
+            self._scattered = (scenario, client.scatter(scenario, broadcast=True))
+        shared = self._scattered[1]
+        items = iter(items)
+        window = as_completed(loop=client.loop)
+        in_flight = 0
+        try:
+            for item in items:
+                window.add(client.submit(run_chunk, shared, *item, pure=False))
+                in_flight += 1
+                if in_flight >= 2 * self.workers:
+                    break
+            for future in window:
+                result = future.result()
+                nxt = next(items, None)
+                if nxt is not None:
+                    window.add(client.submit(run_chunk, shared, *nxt, pure=False))
+                yield result
+        finally:
+            # On a stop, cancel what is still queued so the cluster is free at once.
+            pending = [f for f in list(window.futures) if not f.done()]
+            if pending:
+                client.cancel(pending)
+
+
+def make_executor(name: str = "local", workers: int = 0, scheduler: str | None = None):
+    """An executor by name.
+
+    Args:
+        name: ``local`` (default: worker processes on this machine), ``serial`` or ``dask``.
+        workers: processes (0 = all cores); ignored for ``serial`` and an existing cluster.
+        scheduler: Dask scheduler address; only with ``dask``.
+
+    Raises:
+        InputError: unknown name, or a scheduler given without ``dask``.
+    """
+    if name not in EXECUTORS:
+        raise InputError(f"--executor must be one of {', '.join(EXECUTORS)}, got {name!r}")
+    if scheduler and name != "dask":
+        raise InputError("--scheduler is for --executor dask; add --executor dask")
+    if name == "serial":
+        return Serial()
+    if name == "local":
+        return LocalPool(workers)
+    return DaskExecutor(workers, scheduler)

@@ -1,0 +1,98 @@
+"""Clean stops: Ctrl-C and SIGTERM become one exception, raised only between chunks.
+
+A long experiment must stop cleanly when a user presses Ctrl-C or a batch system sends
+SIGTERM: completed chunks stay on disk, the manifest says ``interrupted``, and the run can
+be resumed. :func:`stop_on_signals` turns both signals into :class:`Stopped` (a
+``KeyboardInterrupt``, so code that already handles Ctrl-C handles SIGTERM too), and
+:func:`deferred` holds a signal back while the runner commits a chunk to disk, so a stop
+never lands between writing a chunk's rows and recording that it was written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+
+_state = {"deferring": 0, "pending": None}
+
+
+class Stopped(KeyboardInterrupt):
+    """The run was asked to stop by a signal.
+
+    Attributes:
+        signum: the signal number (``signal.SIGINT`` or ``signal.SIGTERM``).
+    """
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """The shell convention for death by this signal: 128 + signal number."""
+        return 128 + self.signum
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM, with its completed work kept for a resume.
+
+    Attributes:
+        folder: the results folder to pass to ``--resume``.
+        exit_code: 130 (Ctrl-C) or 143 (SIGTERM), the shell convention.
+    """
+
+    def __init__(self, folder, exit_code: int):
+        super().__init__(f"interrupted; completed work kept in {folder}")
+        self.folder = folder
+        self.exit_code = exit_code
+
+    @classmethod
+    def from_stop(cls, folder, stop: KeyboardInterrupt) -> Interrupted:
+        """The interruption of the run in ``folder`` by ``stop`` (Ctrl-C or a signal)."""
+        return cls(folder, stop.exit_code if isinstance(stop, Stopped) else 130)
+
+
+def _handler(signum: int, frame) -> None:
+    if _state["deferring"]:
+        _state["pending"] = signum
+        return
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM raise :class:`Stopped` in the main thread.
+
+    Outside the main thread (where Python cannot install handlers) this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, _handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Hold back a stop signal until the block ends (a short critical section)."""
+    _state["deferring"] += 1
+    try:
+        yield
+    finally:
+        _state["deferring"] -= 1
+        pending = _state["pending"]
+        if not _state["deferring"] and pending is not None:
+            _state["pending"] = None
+            raise Stopped(pending)
+
+
+def quiet_worker() -> None:
+    """In a worker process: ignore Ctrl-C (the parent handles it) and die on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

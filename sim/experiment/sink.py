@@ -1,0 +1,177 @@
+"""Streaming a run to disk: rows appended in replication order, with a resumable checkpoint.
+
+:class:`RunSink` owns three files in a results folder:
+
+- ``runs.csv``: one row per successful replication, appended chunk by chunk in
+  replication order as soon as the chunks before it are in (so a partial run is a
+  readable CSV, and the finished file is the same however the run was cut and resumed);
+- ``failures.csv``: replication, seed and error of each replication that raised;
+- ``checkpoint.npz``: the next replication to run, the byte lengths of both CSVs at that
+  point, the streaming :class:`~sim.experiment.totals.Totals` (JSON) and the pooled
+  :class:`~sim.experiment.outcomes.Tally`. It is replaced atomically, at most every
+  couple of seconds and whenever the run stops, so it always describes a prefix of the
+  CSVs. Resuming truncates the CSVs to that prefix and carries on; the checkpoint is
+  removed once the manifest says the run is complete.
+
+:class:`StoredRows` reads ``runs.csv`` back as rows (typed as :func:`observe` makes them)
+without holding them all, for reports of runs too large to keep in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from sim.errors import InputError, Problem
+from sim.experiment import results
+from sim.experiment.outcomes import COLUMNS, Tally
+from sim.experiment.totals import Totals
+
+RUNS, FAILURES, CHECKPOINT = "runs.csv", "failures.csv", "checkpoint.npz"
+FAILURE_COLUMNS = ["replication", "seed", "error"]
+TEXT_UNITS = ("name", "mode", "state")
+
+
+class RunSink:
+    """Appends a run's rows and failures to its folder and checkpoints its totals.
+
+    Attributes:
+        folder: the results folder.
+        columns: the columns of ``runs.csv``.
+        restored: ``(next replication, totals, tally)`` read from a checkpoint, or None.
+    """
+
+    def __init__(self, folder: Path, columns: list[str], every_seconds: float = 2.0):
+        self.folder = Path(folder)
+        self.columns = columns
+        self.every_seconds = every_seconds
+        self.restored: tuple[int, Totals, Tally] | None = None
+        self._last = 0.0
+        self._runs = self._failures = None
+
+    @classmethod
+    def create(cls, folder: Path, columns: list[str]) -> RunSink:
+        """A sink for a new run: writes the CSV headers."""
+        sink = cls(folder, columns)
+        results.write_atomic(sink.folder / RUNS, results.csv_text([], columns))
+        results.write_atomic(sink.folder / FAILURES, results.csv_text([], FAILURE_COLUMNS))
+        return sink
+
+    @classmethod
+    def reopen(cls, folder: Path, columns: list[str]) -> RunSink:
+        """A sink that continues an interrupted run from its last checkpoint.
+
+        Raises:
+            InputError: the folder has no checkpoint or the CSVs are shorter than it says.
+        """
+        sink = cls(folder, columns)
+        path = sink.folder / CHECKPOINT
+        if not path.exists():
+            # Stopped before the first checkpoint: nothing is kept, start again.
+            return cls.create(folder, columns)
+        with np.load(path, allow_pickle=False) as data:
+            state = json.loads(str(data["state"]))
+            tally = Tally(data["latency"].copy(), data["influence"].copy())
+        for name, size in ((RUNS, state["runs_bytes"]), (FAILURES, state["failures_bytes"])):
+            file = sink.folder / name
+            if not file.exists() or file.stat().st_size < size:
+                raise InputError(
+                    Problem(
+                        f"is shorter than its checkpoint records ({size} bytes); the folder "
+                        "was changed after the run stopped and cannot be resumed: start a "
+                        "new run",
+                        file=str(file),
+                    )
+                )
+            # Rows appended after the checkpoint are dropped and run again.
+            with open(file, "r+b") as fh:
+                fh.truncate(size)
+        sink.restored = (int(state["next"]), Totals.from_json(state["totals"]), tally)
+        return sink
+
+    def append(self, rows: list[dict], failures: list[dict]) -> None:
+        """Append a chunk's rows and failures (the next ones in replication order)."""
+        if self._runs is None:
+            # Held open across chunks and closed by close(): one open per run, not per chunk.
+            self._runs = open(self.folder / RUNS, "a", encoding="utf-8", newline="")  # noqa: SIM115
+            self._failures = open(self.folder / FAILURES, "a", encoding="utf-8", newline="")  # noqa: SIM115
+        if rows:
+            self._runs.write(results.csv_text(rows, self.columns, header=False))
+        if failures:
+            self._failures.write(results.csv_text(failures, FAILURE_COLUMNS, header=False))
+
+    def checkpoint(self, next_replication: int, totals: Totals, tally: Tally, force=False):
+        """Record that replications before ``next_replication`` are on disk.
+
+        Skipped when the last checkpoint is younger than ``every_seconds``, unless forced.
+        """
+        now = time.monotonic()
+        if not force and now - self._last < self.every_seconds:
+            return
+        self._last = now
+        sizes = []
+        for fh, name in ((self._runs, RUNS), (self._failures, FAILURES)):
+            if fh is not None:
+                fh.flush()
+                os.fsync(fh.fileno())
+            sizes.append((self.folder / name).stat().st_size)
+        state = {
+            "next": next_replication,
+            "runs_bytes": sizes[0],
+            "failures_bytes": sizes[1],
+            "totals": totals.to_json(),
+        }
+        buf = io.BytesIO()
+        np.savez(
+            buf, state=np.array(json.dumps(state)), latency=tally.latency, influence=tally.influence
+        )
+        results.write_atomic(self.folder / CHECKPOINT, buf.getvalue())
+
+    def close(self) -> None:
+        """Close the files (the checkpoint stays until :meth:`discard_checkpoint`)."""
+        for fh in (self._runs, self._failures):
+            if fh is not None:
+                fh.close()
+        self._runs = self._failures = None
+
+    def discard_checkpoint(self) -> None:
+        """Remove the checkpoint, once the run's manifest says it is complete."""
+        (self.folder / CHECKPOINT).unlink(missing_ok=True)
+
+
+class StoredRows:
+    """The rows of a ``runs.csv``, read back one at a time (re-iterable, with a length).
+
+    Values come back typed as :func:`~sim.experiment.outcomes.observe` made them: names as
+    strings, empty numeric cells as NaN, whole numbers as ints, the rest as floats.
+    """
+
+    def __init__(self, path: Path, count: int):
+        self.path = Path(path)
+        self.count = count
+        self._text = {c.name for c in COLUMNS if c.unit in TEXT_UNITS}
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict]:
+        with open(self.path, encoding="utf-8", newline="") as fh:
+            for raw in csv.DictReader(fh):
+                yield {k: v if k in self._text else _number(v) for k, v in raw.items()}
+
+
+def _number(cell: str) -> float | int:
+    if cell == "":
+        return math.nan
+    try:
+        return int(cell)
+    except ValueError:
+        return float(cell)

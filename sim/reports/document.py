@@ -1,0 +1,145 @@
+"""A report as a list of blocks, written as Markdown and as self-contained HTML.
+
+A report is built once from headings, paragraphs, tables, code and images, and rendered
+twice: ``report.md`` (images linked, next to it in the folder) and ``report.html`` (images
+embedded as base64 data, so the one file can be mailed or put on a projector). No
+Markdown library is needed; text is escaped for HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sim.experiment.results import write_atomic
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem;
+       margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45; }
+h1 { font-size: 1.7rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #ccc; padding: 0.35rem 0.6rem; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f3f3f3; }
+img { max-width: 100%; border: 1px solid #eee; }
+pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; }
+figcaption { color: #555; font-size: 0.9rem; margin-bottom: 1.5rem; }
+"""
+
+
+@dataclass
+class Document:
+    """A report under construction.
+
+    Attributes:
+        title: the report's title (the first heading).
+        blocks: ``(kind, payload)`` in order; kinds are heading, text, table, code, image.
+    """
+
+    title: str
+    blocks: list[tuple[str, object]] = field(default_factory=list)
+
+    def heading(self, text: str) -> None:
+        """A section heading."""
+        self.blocks.append(("heading", text))
+
+    def text(self, text: str) -> None:
+        """A paragraph of plain text (``**bold**`` is kept in Markdown, shown bold in HTML)."""
+        self.blocks.append(("text", text))
+
+    def bullets(self, items: list[str]) -> None:
+        """A bulleted list."""
+        self.blocks.append(("bullets", items))
+
+    def table(self, header: list[str], rows: list[list[str]]) -> None:
+        """A table of strings; cells that start with a digit, sign or bracket align right."""
+        self.blocks.append(("table", (header, rows)))
+
+    def code(self, text: str) -> None:
+        """A command or other literal text."""
+        self.blocks.append(("code", text))
+
+    def image(self, file: str, caption: str) -> None:
+        """A picture in the folder, with a caption saying how to read it."""
+        self.blocks.append(("image", (file, caption)))
+
+    def markdown(self) -> str:
+        """The report as Markdown."""
+        out = [f"# {self.title}", ""]
+        for kind, payload in self.blocks:
+            if kind == "heading":
+                out += [f"## {payload}", ""]
+            elif kind == "text":
+                out += [str(payload), ""]
+            elif kind == "bullets":
+                out += [f"- {item}" for item in payload] + [""]
+            elif kind == "table":
+                header, rows = payload
+                out.append("| " + " | ".join(header) + " |")
+                out.append("|" + "|".join("---" for _ in header) + "|")
+                out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+                out.append("")
+            elif kind == "code":
+                out += ["```", str(payload), "```", ""]
+            elif kind == "image":
+                file, caption = payload
+                out += [f"![{Path(file).stem}]({file})", "", f"*{caption}*", ""]
+        return "\n".join(out)
+
+    def html(self, folder: Path) -> str:
+        """The report as one HTML page, the images in ``folder`` embedded."""
+        out = [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{html.escape(self.title)}</title><style>{CSS}</style></head><body>",
+            f"<h1>{html.escape(self.title)}</h1>",
+        ]
+        for kind, payload in self.blocks:
+            if kind == "heading":
+                out.append(f"<h2>{html.escape(str(payload))}</h2>")
+            elif kind == "text":
+                out.append(f"<p>{_inline(str(payload))}</p>")
+            elif kind == "bullets":
+                out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in payload) + "</ul>")
+            elif kind == "table":
+                header, rows = payload
+                head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+                body = "".join("<tr>" + "".join(_cell(c) for c in r) + "</tr>" for r in rows)
+                out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            elif kind == "code":
+                out.append(f"<pre><code>{html.escape(str(payload))}</code></pre>")
+            elif kind == "image":
+                file, caption = payload
+                data = base64.b64encode((folder / file).read_bytes()).decode("ascii")
+                out.append(
+                    f'<figure><img src="data:image/png;base64,{data}" '
+                    f'alt="{html.escape(caption)}"><figcaption>{_inline(caption)}</figcaption>'
+                    "</figure>"
+                )
+        out.append("</body></html>")
+        return "\n".join(out)
+
+    def write(self, folder: Path) -> list[str]:
+        """Write ``report.md`` and ``report.html`` into the folder; return their names."""
+        write_atomic(folder / "report.md", self.markdown())
+        write_atomic(folder / "report.html", self.html(folder))
+        return ["report.md", "report.html"]
+
+
+def _inline(text: str) -> str:
+    """Escape text for HTML, turning ``**bold**`` and ```code``` into tags."""
+    escaped = html.escape(text)
+    for marker, tag in (("**", "strong"), ("`", "code")):
+        parts = escaped.split(marker)
+        if len(parts) % 2 == 1:  # balanced markers only
+            escaped = "".join(
+                p if i % 2 == 0 else f"<{tag}>{p}</{tag}>" for i, p in enumerate(parts)
+            )
+    return escaped
+
+
+def _cell(text: str) -> str:
+    numeric = text[:1].isdigit() or text[:1] in "+-−[" or text == "n/a"
+    return f'<td class="num">{_inline(text)}</td>' if numeric else f"<td>{_inline(text)}</td>"
