@@ -33,13 +33,23 @@ def _err(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def _positive(name: str, value: int | None, limit: int | None = None) -> None:
+def _positive(name: str, value: int | None, limit: int | None = None, hint: str = "") -> None:
+    """Refuse a count below 1 or above ``limit``, saying how to fix it."""
     if value is not None and value < 1:
         raise InputError(f"{name} must be at least 1, got {value}")
     if value is not None and limit is not None and value > limit:
-        raise InputError(
-            f"{name} is {value:,}; the limit is {limit:,} (split the work into several runs)"
-        )
+        raise InputError(f"{name} is {value:,}; the limit is {limit:,}{hint}")
+
+
+def check_counts(replications: int | None, workers: int | None, seed: int | None = None) -> None:
+    """The checks every command makes on ``-n``, ``-j`` and ``--seed``."""
+    from sim.scenario.schema import MAX_REPLICATIONS
+
+    if seed is not None and not 0 <= seed < 2**63:
+        raise InputError(f"--seed must be between 0 and 2^63-1, got {seed}")
+    _positive("--replications", replications, MAX_REPLICATIONS,
+              " (split the work into several runs and resume, or use a cluster)")
+    _positive("--workers", workers, 512, " (one per core is enough)")
 
 
 @app.command()
@@ -82,12 +92,8 @@ def run(
 ) -> None:
     """Run a scenario many times; print a summary and write a results folder."""
     from sim.scenario.loader import load_scenario
-    from sim.scenario.schema import MAX_REPLICATIONS
 
-    _positive("--replications", replications, MAX_REPLICATIONS)
-    _positive("--workers", workers, 512)
-    if seed is not None and not 0 <= seed < 2**63:
-        raise InputError(f"--seed must be between 0 and 2^63-1, got {seed}")
+    check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
     loaded = load_scenario(scenario)
 
@@ -219,9 +225,9 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 # Command modules register themselves on ``app`` (one import each, below this line).
+import sim.cli.backtest  # noqa: E402,F401
+import sim.cli.compare  # noqa: E402,F401
+import sim.cli.docs  # noqa: E402,F401
+import sim.cli.sweep  # noqa: E402,F401
 import sim.cli.trace  # noqa: E402,F401
 import sim.cli.viz  # noqa: E402,F401
-import sim.cli.compare  # noqa: E402,F401
-import sim.cli.backtest  # noqa: E402,F401
-import sim.cli.sweep  # noqa: E402,F401
-import sim.cli.docs  # noqa: E402,F401

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from sim.cli.app import app
-from sim.errors import InputError
 
 
 @app.command()
@@ -29,12 +28,9 @@ def backtest(
     ] = None,
 ) -> None:
     """Run each real case; print simulated outcomes and timing beside what happened."""
-    if replications < 1 or replications > 1_000_000:
-        raise InputError(f"--replications must be between 1 and 1,000,000, got {replications}")
-    if workers is not None and not 1 <= workers <= 512:
-        raise InputError(f"--workers must be between 1 and 512, got {workers}")
-    if not 0 <= seed < 2**63:
-        raise InputError(f"--seed must be between 0 and 2^63-1, got {seed}")
+    from sim.cli.app import check_counts
+
+    check_counts(replications, workers, seed)
 
     from rich.console import Console
     from rich.table import Table

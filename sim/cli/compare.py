@@ -51,15 +51,11 @@ def compare(
     resume: execution.ResumeOpt = None,
 ) -> None:
     """Compare governance designs with common random numbers: table, plots, report."""
-    from sim.cli.app import _positive
-    from sim.scenario.schema import MAX_REPLICATIONS
+    from sim.cli.app import check_counts
 
     if len(scenarios) < 2:
         raise InputError("give at least two scenario files to compare (the first is the baseline)")
-    _positive("--replications", replications, MAX_REPLICATIONS)
-    _positive("--workers", workers, 512)
-    if seed is not None and not 0 <= seed < 2**63:
-        raise InputError(f"--seed must be between 0 and 2^63-1, got {seed}")
+    check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
 
     from sim.cli.render import progress_bar

@@ -21,7 +21,11 @@ def _console(stderr: bool = False) -> Console:
 
 @contextlib.contextmanager
 def progress_bar(total: int, label: str, quiet: bool = False) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr; yields ``advance(k)``. Silent when ``quiet``."""
+    """A progress bar on stderr; yields ``advance(k)``. Silent when ``quiet``.
+
+    The bar appears with the first finished replications, so a command that stops on bad
+    input before any work shows only its message.
+    """
     if quiet:
         yield lambda k: None
         return
@@ -32,9 +36,19 @@ def progress_bar(total: int, label: str, quiet: bool = False) -> Iterator[Callab
         TextColumn("replications"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=_console(stderr=True), transient=False) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda k: bar.advance(task, k)
+    bar = Progress(*columns, console=_console(stderr=True), transient=False)
+    task = bar.add_task(label, total=total)
+
+    def advance(k: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.advance(task, k)
+
+    try:
+        yield advance
+    finally:
+        if bar.live.is_started:
+            bar.stop()
 
 
 def _fmt(x: float | None, percent: bool = False) -> str:

@@ -13,7 +13,6 @@ import typer
 
 from sim.cli import execution
 from sim.cli.app import app
-from sim.errors import InputError
 
 
 @app.command()
@@ -53,13 +52,9 @@ def sweep(
     resume: execution.ResumeOpt = None,
 ) -> None:
     """Run a scenario over a grid of parameter values: sweep.csv, plots, report."""
-    from sim.cli.app import _positive
-    from sim.scenario.schema import MAX_REPLICATIONS
+    from sim.cli.app import check_counts
 
-    _positive("--replications", replications, MAX_REPLICATIONS)
-    _positive("--workers", workers, 512)
-    if seed is not None and not 0 <= seed < 2**63:
-        raise InputError(f"--seed must be between 0 and 2^63-1, got {seed}")
+    check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
 
     from sim.cli.render import progress_bar

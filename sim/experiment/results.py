@@ -75,10 +75,20 @@ def _safe(name: str) -> str:
     return cleaned[:80] or "scenario"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write text (or bytes) to ``path`` via a temporary file in the same folder and a rename."""
+    """Write text (or bytes) to ``path`` via a temporary file in the same folder and a rename.
+
+    The file gets the usual permissions (0666 less the umask), not ``mkstemp``'s 0600.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         if isinstance(text, bytes):
             with os.fdopen(fd, "wb") as fh:
                 fh.write(text)

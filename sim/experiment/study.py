@@ -2,8 +2,8 @@
 
 Writes ``manifest.json`` first (status ``running``); streams ``runs.csv`` and
 ``failures.csv`` chunk by chunk (with a ``checkpoint.npz``, see
-:mod:`sim.experiment.sink`); then ``influence.csv``, ``summary.json`` and the report,
-and the manifest again (``complete``). A run that fails or is stopped (Ctrl-C, SIGTERM)
+:mod:`sim.experiment.sink`); then ``influence.csv``, the pictures and report, ``summary.json``
+last, and the manifest again (``complete``). A run that fails or is stopped (Ctrl-C, SIGTERM)
 keeps its completed chunks and leaves a manifest that says ``failed`` or
 ``interrupted``; ``resume=FOLDER`` finishes it, giving the same files as an
 uninterrupted run (only the manifest's times differ).
@@ -149,9 +149,9 @@ def _write_results(folder: Path, exp: Experiment, loaded: LoadedScenario, report
     bands = influence_bands(exp)
     results.write_csv(folder / "influence.csv", bands, list(bands[0]) if bands else ["month"])
     summary = summarise(exp, Path(loaded.path).name if loaded.path else loaded.scenario.name)
-    results.write_json(folder / "summary.json", summary)
-    # Pictures and report (issue 3): written from the results, listed in the manifest.
+    # Pictures and report first: if they fail, no summary.json suggests a complete run.
     extra = report(folder, exp, summary, loaded) if report is not None else []
+    results.write_json(folder / "summary.json", summary)
     return summary, [RUNS, FAILURES, "influence.csv", "summary.json", *extra]
 
 
