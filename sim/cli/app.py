@@ -47,8 +47,12 @@ def check_counts(replications: int | None, workers: int | None, seed: int | None
 
     if seed is not None and not 0 <= seed < 2**63:
         raise InputError(f"--seed must be between 0 and 2^63-1, got {seed}")
-    _positive("--replications", replications, MAX_REPLICATIONS,
-              " (split the work into several runs and resume, or use a cluster)")
+    _positive(
+        "--replications",
+        replications,
+        MAX_REPLICATIONS,
+        " (split the work into several runs and resume, or use a cluster)",
+    )
     _positive("--workers", workers, 512, " (one per core is enough)")
 
 
@@ -69,22 +73,10 @@ def validate(scenario: Scenario) -> None:
 @app.command()
 def run(
     scenario: Scenario,
-    replications: Annotated[
-        int | None,
-        typer.Option("-n", "--replications", help="Replications (default: the scenario's)."),
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option("--seed", help="Root seed (default: the scenario's).")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option("-j", "--workers", help="Worker processes (default: all cores).")
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "-o", "--out", help="Results folder (new or empty; default: results/<name>-<time>)."
-        ),
-    ] = None,
+    replications: execution.ReplicationsOpt = None,
+    seed: execution.SeedOpt = None,
+    workers: execution.WorkersOpt = None,
+    out: execution.OutOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary JSON.")] = False,
     executor: execution.ExecutorOpt = "local",
     scheduler: execution.SchedulerOpt = None,

@@ -27,25 +27,10 @@ def compare(
             show_default=False,
         ),
     ],
-    replications: Annotated[
-        int | None,
-        typer.Option(
-            "-n", "--replications", help="Replications per design (default: the first's)."
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", help="Root seed shared by all designs (default: the first's)."),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option("-j", "--workers", help="Worker processes (default: all cores).")
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "-o", "--out", help="Results folder (new or empty; default: results/compare-<time>)."
-        ),
-    ] = None,
+    replications: execution.ReplicationsOpt = None,
+    seed: execution.SeedOpt = None,
+    workers: execution.WorkersOpt = None,
+    out: execution.OutOpt = None,
     executor: execution.ExecutorOpt = "local",
     scheduler: execution.SchedulerOpt = None,
     resume: execution.ResumeOpt = None,

@@ -19,6 +19,18 @@ import typer
 
 from sim.errors import InputError
 
+ReplicationsOpt = Annotated[
+    int | None,
+    typer.Option("-n", "--replications", help="Replications (default: the scenario's)."),
+]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Root seed (default: the scenario's).")]
+WorkersOpt = Annotated[
+    int | None, typer.Option("-j", "--workers", help="Worker processes (default: all cores).")
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("-o", "--out", help="Results folder (new or empty; default: under results/)."),
+]
 ExecutorOpt = Annotated[
     str,
     typer.Option(

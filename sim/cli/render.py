@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sim.reports.report import interval, value
+
 
 def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
@@ -51,18 +53,6 @@ def progress_bar(total: int, label: str, quiet: bool = False) -> Iterator[Callab
             bar.stop()
 
 
-def _fmt(x: float | None, percent: bool = False) -> str:
-    if x is None:
-        return "n/a"
-    return f"{100 * x:.1f}%" if percent else f"{x:.2f}"
-
-
-def _ci(ci: list, percent: bool = False) -> str:
-    if not ci or ci[0] is None:
-        return ""
-    return f"[{_fmt(ci[0], percent)}, {_fmt(ci[1], percent)}]"
-
-
 def summary_table(summary: dict) -> None:
     """Print a run's headline numbers with their 95% intervals."""
     from sim.experiment.summary import HEADLINES
@@ -80,11 +70,11 @@ def summary_table(summary: dict) -> None:
         entry = summary[h.key]
         t.add_row(
             f"{h.label} ({'%' if h.percent else h.unit})",
-            _fmt(entry[h.value], h.percent),
-            _ci(entry["ci95"], h.percent),
+            value(entry[h.value], h.percent),
+            interval(entry["ci95"], h.percent),
             _detail(h.key, entry),
         )
-    states = ", ".join(f"{k} {_fmt(v, True)}" for k, v in summary["final_state"].items())
+    states = ", ".join(f"{k} {value(v, True)}" for k, v in summary["final_state"].items())
     t.add_row("Final state", "", "", states)
     _console().print(t)
 
@@ -92,17 +82,17 @@ def summary_table(summary: dict) -> None:
 def _detail(key: str, entry: dict) -> str:
     if key == "decision_latency_months":
         return (
-            f"median {_fmt(entry['median'])}, p90 {_fmt(entry['p90'])} months over "
+            f"median {value(entry['median'])}, p90 {value(entry['p90'])} months over "
             f"{entry['decisions']:,} decisions"
         )
     if key == "first_reserved_decision_month":
-        return f"never in {_fmt(entry['never_share'], True)} of runs"
+        return f"never in {value(entry['never_share'], True)} of runs"
     if key in ("leader", "fracture"):
         ranked = sorted(entry["by_partner"].items(), key=lambda kv: -kv[1])
-        who = ", ".join(f"{k} {_fmt(v, True)}" for k, v in ranked if v > 0) or "nobody"
+        who = ", ".join(f"{k} {value(v, True)}" for k, v in ranked if v > 0) or "nobody"
         month = entry["median_month"]
         when = (
-            ("median month " + _fmt(month))
+            ("median month " + value(month))
             if month is not None
             else ("median month: not reached (Kaplan-Meier)" if key == "fracture" else "")
         )
@@ -166,10 +156,10 @@ def power_gap_table(summary: dict) -> None:
         )
         t.add_row(
             name,
-            _fmt(ss, True),
-            _fmt(p["banzhaf"], True),
-            _fmt(influence, True),
+            value(ss, True),
+            value(p["banzhaf"], True),
+            value(influence, True),
             gap,
-            _fmt(p["leader_probability"], True),
+            value(p["leader_probability"], True),
         )
     _console().print(t)

@@ -27,26 +27,10 @@ def sweep(
             show_default=False,
         ),
     ],
-    replications: Annotated[
-        int | None,
-        typer.Option(
-            "-n", "--replications", help="Replications per point (default: the scenario's)."
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option("--seed", help="Root seed shared by all points.")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option("-j", "--workers", help="Worker processes (default: all cores).")
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "-o",
-            "--out",
-            help="Results folder (new or empty; default: results/<name>-sweep-<time>).",
-        ),
-    ] = None,
+    replications: execution.ReplicationsOpt = None,
+    seed: execution.SeedOpt = None,
+    workers: execution.WorkersOpt = None,
+    out: execution.OutOpt = None,
     executor: execution.ExecutorOpt = "local",
     scheduler: execution.SchedulerOpt = None,
     resume: execution.ResumeOpt = None,
