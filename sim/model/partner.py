@@ -186,9 +186,8 @@ class Partner(mesa.Agent):
         self,
         issue: Issue,
         voters: Sequence[Partner],
+        tolerances: Sequence[float],
         ballot: Ballot,
-        month: int,
-        deference: float,
         belief_noise: float,
         rng: np.random.Generator,
         min_move: float = 0.0,
@@ -196,54 +195,75 @@ class Partner(mesa.Agent):
         """Propose the point closest to its ideal among those it believes will pass.
 
         It moves the status quo towards its ideal point as far as it believes the voters
-        will accept, from noisy beliefs about their tolerance, but at least ``min_move``
-        (policy units, on the dimension that moves most) when its ideal is that far. If it
-        believes nothing substantive passes, it tables its ideal point anyway (and expects
-        it to fail).
+        will accept, from noisy beliefs about their tolerance (the true tolerance plus
+        normal noise with standard deviation ``belief_noise``, value units), but at least
+        ``min_move`` (policy units, on the dimension that moves most) when its ideal is that
+        far. If it believes nothing substantive passes, it tables its ideal point anyway
+        (and expects it to fail).
+
+        Args:
+            issue: the issue.
+            voters: who votes, in ballot order.
+            tolerances: each voter's true tolerance towards this proposer's proposals now.
+            ballot: the voting situation.
+            belief_noise: standard deviation of its error about each tolerance.
+            rng: the model's generator.
+            min_move: the smallest substantive move (policy units).
         """
+        sq = issue.status_quo
         target = self.view(issue.dims).ideal
+        noise = (
+            (rng.standard_normal(len(voters)) * belief_noise).tolist()
+            if belief_noise > 0
+            else [0.0] * len(voters)
+        )
         limits = []
-        for voter in voters:
+        for voter, tol, err in zip(voters, tolerances, noise, strict=True):
             if voter is self:
                 limits.append(1.0)
                 continue
-            believed = voter.tolerance_for(issue, month, self, deference)
-            if belief_noise > 0:
-                believed += belief_noise * float(rng.standard_normal())
             v = voter.view(issue.dims)
-            limits.append(policy.acceptance_limit(v.ideal, v.salience, issue.status_quo, target,
-                                                  max(0.0, believed)))
+            believed = tol + err
+            limits.append(
+                policy.acceptance_limit(
+                    v.ideal, v.salience, sq, target, believed if believed > 0 else 0.0
+                )
+            )
         share = best_passing(ballot, limits)
-        reach = max(
-            (abs(t - q) for t, q in zip(target, issue.status_quo, strict=True)), default=0.0
-        )
+        reach = max(abs(t - q) for t, q in zip(target, sq, strict=True))
         smallest = min(1.0, min_move / reach) if reach > policy.EPS else 0.0
         expected = share > 0 and share >= smallest - policy.EPS
         if not expected:
             share = 1.0
-        return Proposal(
-            self.name, policy.point_on_segment(issue.status_quo, target, share), share, expected
-        )
+        return Proposal(self.name, policy.point_on_segment(sq, target, share), share, expected)
 
     def tolerance_for(self, issue: Issue, month: int, proposer: Partner, deference: float) -> float:
-        """Tolerance towards a proposal: conceded tolerance plus deference to an expert."""
-        extra = deference * proposer.expertise_on(issue) if proposer is not self else 0.0
-        return self.concede(issue, month) + extra
+        """Tolerance towards a proposal: conceded tolerance plus deference to an expert.
+
+        Args:
+            issue: the issue.
+            month: the current month.
+            proposer: who proposes (its expertise on the issue earns deference).
+            deference: extra tolerance per unit of the proposer's expertise (value units).
+        """
+        if proposer is self:
+            return self.concede(issue, month)
+        return self.concede(issue, month) + deference * proposer.expertise_on(issue)
 
     def vote(
-        self,
-        issue: Issue,
-        proposal: Proposal,
-        proposer: Partner,
-        month: int,
-        deference: float,
-        veto: bool,
+        self, issue: Issue, proposal: Proposal, tolerance: float, proposing: bool, veto: bool
     ) -> Vote:
-        """Vote yes unless the proposal costs more than its current tolerance."""
+        """Vote yes unless the proposal costs more than its current tolerance.
+
+        Args:
+            issue: the issue.
+            proposal: the proposal.
+            tolerance: its tolerance towards this proposal now (:meth:`tolerance_for`).
+            proposing: whether it made the proposal (a proposer votes for its own).
+            veto: whether its no blocks the decision.
+        """
         lost = self.loss(issue, proposal.policy)
-        tol = self.tolerance_for(issue, month, proposer, deference)
-        yes = proposer is self or lost <= tol + policy.EPS
-        return Vote(self.name, yes, lost, tol, veto)
+        return Vote(self.name, proposing or lost <= tolerance + policy.EPS, lost, tolerance, veto)
 
     # -- outside the structure ----------------------------------------------------------
     def fund_outside(self, issue: Issue, rng: np.random.Generator) -> float:

@@ -33,6 +33,9 @@ def loss(
     Returns:
         ``sum(s * (|proposal - ideal| - |status_quo - ideal|))`` in value units.
     """
+    if len(ideal) == 1:  # most issues concern one dimension: skip the generator
+        p = ideal[0]
+        return salience[0] * (abs(proposal[0] - p) - abs(status_quo[0] - p))
     return sum(
         s * (abs(x - p) - abs(q - p))
         for p, s, q, x in zip(ideal, salience, status_quo, proposal, strict=True)
@@ -66,6 +69,8 @@ def acceptance_limit(
         ``lam*`` in [0, 1]: the partner votes yes on ``point_on_segment(sq, target, lam)``
         exactly when ``lam <= lam*`` (up to rounding).
     """
+    if len(ideal) == 1:
+        return _acceptance_limit_1d(ideal[0], salience[0], status_quo[0], target[0], tolerance)
     # Breakpoints of the piecewise-linear loss: where the segment crosses an ideal point.
     knots = {1.0}
     for p, q, t in zip(ideal, status_quo, target, strict=True):
@@ -82,6 +87,23 @@ def acceptance_limit(
             return prev_lam + (lam - prev_lam) * (tolerance - prev_loss) / (here - prev_loss)
         prev_lam, prev_loss = lam, here
     return 1.0
+
+
+def _acceptance_limit_1d(p: float, s: float, q: float, t: float, tolerance: float) -> float:
+    """:func:`acceptance_limit` in one dimension, in closed form.
+
+    Moving from q towards t costs nothing while the policy approaches the ideal p; the
+    loss is back to 0 at twice the distance to p (``lam = 2k``, where ``k`` is the share of
+    the way at which p is passed) and grows by ``s * |t - q|`` per unit of ``lam`` after.
+    """
+    d = t - q
+    if s <= 0 or abs(d) <= EPS:
+        return 1.0
+    k = (p - q) / d
+    if k >= 1.0:
+        return 1.0
+    lam = tolerance / (s * abs(d)) + (2 * k if k > 0 else 0.0)
+    return lam if lam < 1.0 else 1.0
 
 
 def weighted_compromise(

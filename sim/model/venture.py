@@ -77,8 +77,9 @@ class Venture(mesa.Model):
             self.funder = StateFunder(self, s.state_funder, len(self.holders), self.dims)
             self.holders.append(self.funder)
         founding = {p.name for p in s.partners} | {self.funder.name if self.funder else ""}
+        self._roster: tuple[tuple[Partner, ...], tuple[Partner, ...]] | None = None
         for h in self.holders:
-            h.active = h.name in founding
+            self._set_active(h, h.name in founding)
             h.satisfaction = s.dynamics.satisfaction.venture_value
         base = influence.baseline_shares([h.stake for h in self.active_holders()])
         for h, b in zip(self.active_holders(), base, strict=True):
@@ -102,13 +103,26 @@ class Venture(mesa.Model):
         self.distress = False
 
     # -- who is here -------------------------------------------------------------------
-    def seated(self) -> list[Partner]:
+    def seated(self) -> tuple[Partner, ...]:
         """Partners with a board seat now (the state funder is not one)."""
-        return [h for h in self.holders if h.active and h is not self.funder]
+        if self._roster is None:
+            self._refresh_roster()
+        return self._roster[0]
 
-    def active_holders(self) -> list[Partner]:
+    def active_holders(self) -> tuple[Partner, ...]:
         """Everyone whose standing counts for influence: seated partners and the funder."""
-        return [h for h in self.holders if h.active]
+        if self._roster is None:
+            self._refresh_roster()
+        return self._roster[1]
+
+    def _refresh_roster(self) -> None:
+        # Membership changes only when a partner joins or leaves; meetings ask for it often.
+        active = tuple(h for h in self.holders if h.active)
+        self._roster = (tuple(h for h in active if h is not self.funder), active)
+
+    def _set_active(self, holder: Partner, active: bool) -> None:
+        holder.active = active
+        self._roster = None
 
     def say(self, kind: str, **data) -> None:
         """Record an event for the trace (no cost when events are not recorded)."""
@@ -168,7 +182,7 @@ class Venture(mesa.Model):
                 self._capital_call(event)
             elif isinstance(event, NewPartnerEvent):
                 joiner = next(h for h in self.holders if h.name == event.partner.name)
-                joiner.active = True
+                self._set_active(joiner, True)
                 joiner.satisfaction = self.scenario.dynamics.satisfaction.venture_value
                 joiner.standing = sum(h.standing for h in self.active_holders()) / len(
                     self.active_holders()
@@ -407,7 +421,7 @@ class Venture(mesa.Model):
         """
         if not leaver.active:
             return
-        leaver.active = False
+        self._set_active(leaver, False)
         if self.fracture is None:
             self.fracture = (month, leaver.name, how)
             self.final_state = "fractured"

@@ -74,10 +74,13 @@ def decide(ballot: Ballot, yes: Sequence[bool]) -> bool:
         True when the rule is met (or an exact tie is broken by the chair's yes) and no
         veto holder voted no.
     """
-    if any(v and not y for v, y in zip(ballot.vetoes, yes, strict=True)):
-        return False
+    yes_weight = 0.0
+    for w, v, y in zip(ballot.weights, ballot.vetoes, yes, strict=True):
+        if y:
+            yes_weight += w
+        elif v:
+            return False  # a veto holder said no
     total = sum(ballot.weights)
-    yes_weight = sum(w for w, y in zip(ballot.weights, yes, strict=True) if y)
     if VOTING_RULES[ballot.rule](yes_weight, total, ballot.threshold):
         return True
     if ballot.chair is not None and yes[ballot.chair]:
