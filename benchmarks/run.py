@@ -5,7 +5,7 @@ Measures on the current machine and prints a Markdown table:
 - ``sim run scenarios/equal_stakes.yaml`` wall time for 1,000 and 10,000 replications, as a
   whole process (start-up included);
 - replications per second per core of the model alone (one process, no pool);
-- peak memory (resident set of the whole process tree, sampled from /proc) of a
+- peak memory (proportional set size of the whole process tree, sampled from /proc) of a
   100,000-replication run;
 - ``sim --help`` start-up time;
 - ``sim power`` on a 51-player weighted game;
@@ -34,8 +34,13 @@ SCENARIO = ROOT / "scenarios" / "equal_stakes.yaml"
 SIM = [sys.executable, "-m", "sim"]
 
 
-def _tree_rss_kib(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants (KiB), from /proc."""
+def _tree_pss_kib(root_pid: int) -> int:
+    """Proportional set size of a process and all its descendants (KiB), from /proc.
+
+    PSS splits pages shared between processes (the forked workers share the parent's
+    pages) among them, so the sum is the memory the tree really holds; summing RSS would
+    count shared pages once per process.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -48,7 +53,11 @@ def _tree_rss_kib(root_pid: int) -> int:
             continue
         pid = int(entry)
         children.setdefault(int(fields["PPid"].strip()), []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+        try:
+            with open(f"/proc/{entry}/smaps_rollup") as fh:
+                rss[pid] = next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()
@@ -58,14 +67,14 @@ def _tree_rss_kib(root_pid: int) -> int:
 
 
 def timed_process(args: list[str], sample_memory: bool = False) -> tuple[float, float]:
-    """Run a command; return (wall seconds, peak tree RSS in MiB or 0)."""
+    """Run a command; return (wall seconds, peak tree PSS in MiB, or 0 if not sampled)."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     peak = 0
     if sample_memory:
         while proc.poll() is None:
-            peak = max(peak, _tree_rss_kib(proc.pid))
+            peak = max(peak, _tree_pss_kib(proc.pid))
             time.sleep(0.2)
     code = proc.wait()
     wall = time.perf_counter() - start
@@ -139,7 +148,7 @@ def main() -> None:
     rows.append(("Model alone, one core", f"{rate:.0f} replications/s", ""))
     if not args.quick:
         wall, peak = sim_run(100_000, memory=True)
-        rows.append(("Peak memory, `sim run -n 100,000` (process tree)", f"{peak:.0f} MiB",
+        rows.append(("Peak memory, `sim run -n 100,000` (process tree, PSS)", f"{peak:.0f} MiB",
                      "<= 300 MB"))
         rows.append(("Wall time, `sim run -n 100,000`", f"{wall:.0f} s", ""))
 
