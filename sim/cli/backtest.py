@@ -32,15 +32,14 @@ def backtest(
 
     check_counts(replications, workers, seed)
 
-    from rich.console import Console
     from rich.table import Table
 
+    from sim.cli.render import console
     from sim.experiment.backtest import backtest as run_backtest
     from sim.experiment.runner import default_workers
     from sim.reports.backtest import write_backtest
 
-    console = Console(stderr=True, highlight=False)
-    with console.status("running cases...") as status:
+    with console(stderr=True).status("running cases...") as status:
 
         def progress(case: str, k: int) -> None:
             status.update(f"running {case}...")
@@ -67,5 +66,5 @@ def backtest(
             "-" if r.p_actual_who is None else f"{100 * r.p_actual_who:.0f}%",
             when,
         )
-    Console(highlight=False, width=160).print(table)
+    console().print(table)
     typer.echo(f"Results: {written}")

@@ -85,7 +85,7 @@ def comparison_table(comp) -> None:
     """Print each metric per design with intervals and the paired difference vs the first."""
     from rich.table import Table
 
-    from sim.cli.render import _console
+    from sim.cli.render import console
     from sim.reports.compare import cells
 
     base = comp.designs[0].label
@@ -104,4 +104,4 @@ def comparison_table(comp) -> None:
         t.add_row(f"[bold]{title}[/bold]", "", "")
         for i, (label, estimate, diff) in enumerate(rows):
             t.add_row(f"  {label}", estimate, diff, end_section=i == len(rows) - 1)
-    _console().print(t)
+    console().print(t)

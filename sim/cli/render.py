@@ -7,6 +7,7 @@ same metrics, labels and units as the JSON.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 
@@ -16,9 +17,19 @@ from rich.table import Table
 
 from sim.reports.report import interval, value
 
+PIPED_WIDTH = 140  # columns when the output is not a terminal (a file, a pipe, CI logs)
 
-def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False)
+
+def console(stderr: bool = False) -> Console:
+    """A console; when writing to a file or pipe, wide enough that tables are not cut.
+
+    Rich falls back to 80 columns without a terminal, which truncates the cells of wide
+    tables (sweeps, comparisons); ``COLUMNS`` still wins when set.
+    """
+    out = Console(stderr=stderr, highlight=False)
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out = Console(stderr=stderr, highlight=False, width=PIPED_WIDTH)
+    return out
 
 
 @contextlib.contextmanager
@@ -38,7 +49,7 @@ def progress_bar(total: int, label: str, quiet: bool = False) -> Iterator[Callab
         TextColumn("replications"),
         TimeElapsedColumn(),
     )
-    bar = Progress(*columns, console=_console(stderr=True), transient=False)
+    bar = Progress(*columns, console=console(stderr=True), transient=False)
     task = bar.add_task(label, total=total)
 
     def advance(k: int) -> None:
@@ -76,7 +87,7 @@ def summary_table(summary: dict) -> None:
         )
     states = ", ".join(f"{k} {value(v, True)}" for k, v in summary["final_state"].items())
     t.add_row("Final state", "", "", states)
-    _console().print(t)
+    console().print(t)
 
 
 def _detail(key: str, entry: dict) -> str:
@@ -127,7 +138,7 @@ def power_table(report, title: str) -> None:
             _num(p.banzhaf_absolute),
             str(p.swings),
         )
-    _console().print(t)
+    console().print(t)
 
 
 def power_gap_table(summary: dict) -> None:
@@ -162,4 +173,4 @@ def power_gap_table(summary: dict) -> None:
             gap,
             value(p["leader_probability"], True),
         )
-    _console().print(t)
+    console().print(t)

@@ -87,7 +87,7 @@ def sweep_table(result, rows: list[dict]) -> None:
     """Print one row per point: its parameters and each headline estimate with interval."""
     from rich.table import Table
 
-    from sim.cli.render import _console
+    from sim.cli.render import console
     from sim.experiment.summary import HEADLINES
     from sim.reports.report import interval, value
 
@@ -106,4 +106,4 @@ def sweep_table(result, rows: list[dict]) -> None:
             ci = [row[f"{h.key}_ci_low"], row[f"{h.key}_ci_high"]]
             cells.append(f"{value(row[h.key], h.percent)}\n{interval(ci, h.percent)}")
         t.add_row(*cells)
-    _console().print(t)
+    console().print(t)
