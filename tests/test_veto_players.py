@@ -15,8 +15,8 @@ What holds exactly, and where (docs/verification.md, "Veto players"):
   and the moderate proposal can pass where the bold one failed
   (``test_noisy_beliefs_a_veto_can_moderate_a_proposal_into_passing``);
 - for whole runs with many issues, as a mean over common-random-number replications,
-  not replication by replication (decided issues are a selected sample, and the agenda's
-  draws share the model's generator with the meetings, so paths diverge).
+  not replication by replication: both designs face the same agenda (its own random
+  stream), but decided issues are a selected sample (under unanimity the hard ones lapse).
 """
 
 from hypothesis import event, given, settings
