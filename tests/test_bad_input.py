@@ -527,3 +527,47 @@ def test_console_script_refuses_ten_million_replications(tmp_path):
     assert done.returncode == 2
     assert "--replications is 10,000,000; the limit is 1,000,000" in done.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_one_validate_lists_field_and_cross_reference_problems_together(tmp_path):
+    # A field error (tolerance 5) no longer hides the cross-field ones: duplicate names,
+    # an unknown dimension, an unknown veto holder are all reported in the same run.
+    bad = tmp_path / "many.yaml"
+    bad.write_text(
+        "name: x\ndimensions: [x]\npartners:\n"
+        "  - {name: A, stake: 0.3, salience: {y: 1}}\n"
+        "  - {name: A, stake: 0.3, veto: {tolerance: 5}}\n"
+        "agenda:\n  kinds: [{name: k, dimensions: [x]}]\n"
+        "governance: {veto_holders: [Z]}\n"
+    )
+    from sim.errors import InputError
+    from sim.scenario.loader import load_scenario
+
+    try:
+        load_scenario(bad)
+    except InputError as exc:
+        text = exc.render()
+    else:
+        raise AssertionError("the scenario should not validate")
+    assert "4 problems" in text
+    assert "partners.1.veto.tolerance: must be between 0 and 1, got 5" in text
+    assert "partners.1.name: duplicate name 'A'" in text
+    assert "partners.0.salience.y: unknown dimension 'y'" in text
+    assert "governance.veto_holders.0: unknown partner 'Z' (known: A)" in text
+
+
+def test_a_missing_required_field_does_not_invent_reference_problems(tmp_path):
+    bad = tmp_path / "missing.yaml"
+    bad.write_text(
+        "name: x\ndimensions: [x]\npartners:\n  - {name: A}\n  - {name: B, stake: 0.1}\n"
+        "agenda:\n  kinds: [{name: k, dimensions: [x]}]\ngovernance: {veto_holders: [A]}\n"
+    )
+    from sim.errors import InputError
+    from sim.scenario.loader import load_scenario
+
+    try:
+        load_scenario(bad)
+    except InputError as exc:
+        assert len(exc.problems) == 1 and "partners.0.stake" in exc.render()
+    else:
+        raise AssertionError("the scenario should not validate")

@@ -93,11 +93,64 @@ def validate_mapping(data: object, *, file: str = "", node: yaml.Node | None = N
         for err in exc.errors():
             loc, message = explain(err)
             problems.append(_locate(loc, message, file, node, err["type"] == "extra_forbidden"))
+        # Report the cross-field problems too, so one run of `sim validate` lists them all.
+        repaired = _without_bad_fields(data, exc)
+        if repaired is not None:
+            bad = [tuple(err["loc"]) for err in exc.errors()]
+            problems += [
+                _locate(loc, msg, file, node)
+                for loc, msg in reference_problems(repaired)
+                if not any(loc[: len(b)] == b for b in bad)
+            ]
         raise InputError(problems) from None
     found = reference_problems(scenario)
     if found:
         raise InputError([_locate(loc, msg, file, node) for loc, msg in found])
     return scenario
+
+
+def _without_bad_fields(data: dict, exc: ValidationError, rounds: int = 3) -> Scenario | None:
+    """The scenario with every field that failed validation left out, if that validates.
+
+    Only optional fields can be left out (their defaults apply); when a required field or
+    a list item is at fault, the cross-field checks would compare against a document that
+    is not the user's, so none is returned.
+    """
+    import copy
+
+    repaired = copy.deepcopy(data)
+    for _ in range(rounds):
+        for err in exc.errors():
+            if err["type"] == "missing" or not _drop(repaired, tuple(err["loc"])):
+                return None
+        try:
+            return Scenario.model_validate(repaired)
+        except ValidationError as again:
+            exc = again
+    return None
+
+
+def _drop(data: object, loc: tuple) -> bool:
+    """Delete the mapping key at ``loc`` (skipping tagged-union tags); False if impossible."""
+    parent, key = data, None
+    for i, part in enumerate(loc):
+        if isinstance(parent, dict) and part in parent:
+            if i == len(loc) - 1:
+                key = part
+                break
+            parent = parent[part]
+        elif isinstance(parent, list) and isinstance(part, int) and part < len(parent):
+            if i == len(loc) - 1:
+                return False  # a whole list item: dropping it would shift the others
+            parent = parent[part]
+        elif isinstance(parent, dict) and parent.get("type") == part:
+            continue  # pydantic's tag of a discriminated union
+        else:
+            return False
+    if key is None or not isinstance(parent, dict):
+        return False
+    del parent[key]
+    return True
 
 
 def _kind(data: object) -> str:

@@ -180,7 +180,7 @@ def _unit_interval(path: tuple, values: dict[str, float], dims: set[str]) -> Ite
 
 
 def _unknown(what: str, name: str, known: set[str] | list[str]) -> str:
-    known = sorted(known)
+    known = sorted(set(known))
     return f"unknown {what} '{name}' (known: {', '.join(known)})" + did_you_mean(name, known)
 
 
