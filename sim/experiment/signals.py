@@ -14,8 +14,15 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
+from typing import TypedDict
 
-_state = {"deferring": 0, "pending": None}
+
+class _State(TypedDict):
+    deferring: int  # depth of nested deferred() blocks
+    pending: int | None  # the signal number held back, if any
+
+
+_state: _State = {"deferring": 0, "pending": None}
 
 
 class Stopped(KeyboardInterrupt):

@@ -107,7 +107,7 @@ def _acceptance_limit_1d(p: float, s: float, q: float, t: float, tolerance: floa
 
 
 def weighted_compromise(
-    ideals: Sequence[Sequence[float]], weights: Sequence[float]
+    ideals: Sequence[Sequence[float]], weights: Sequence[Sequence[float]]
 ) -> tuple[float, ...]:
     """The weighted mean of ideal points, per dimension (an arbitrator's compromise).
 

@@ -12,8 +12,17 @@ import base64
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from sim.experiment.results import write_atomic
+
+# One block of a report, tagged by its kind so a renderer knows the payload's shape.
+Block = (
+    tuple[Literal["heading", "text", "code"], str]
+    | tuple[Literal["bullets"], list[str]]
+    | tuple[Literal["table"], tuple[list[str], list[list[str]]]]
+    | tuple[Literal["image"], tuple[str, str]]
+)
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem;
@@ -35,11 +44,12 @@ class Document:
 
     Attributes:
         title: the report's title (the first heading).
-        blocks: ``(kind, payload)`` in order; kinds are heading, text, table, code, image.
+        blocks: ``(kind, payload)`` in order; kinds are heading, text, bullets, table, code,
+            image.
     """
 
     title: str
-    blocks: list[tuple[str, object]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
 
     def heading(self, text: str) -> None:
         """A section heading."""
@@ -68,23 +78,23 @@ class Document:
     def markdown(self) -> str:
         """The report as Markdown."""
         out = [f"# {self.title}", ""]
-        for kind, payload in self.blocks:
-            if kind == "heading":
-                out += [f"## {payload}", ""]
-            elif kind == "text":
-                out += [str(payload), ""]
-            elif kind == "bullets":
-                out += [f"- {item}" for item in payload] + [""]
-            elif kind == "table":
-                header, rows = payload
+        for block in self.blocks:
+            if block[0] == "heading":
+                out += [f"## {block[1]}", ""]
+            elif block[0] == "text":
+                out += [str(block[1]), ""]
+            elif block[0] == "bullets":
+                out += [f"- {item}" for item in block[1]] + [""]
+            elif block[0] == "table":
+                header, rows = block[1]
                 out.append("| " + " | ".join(header) + " |")
                 out.append("|" + "|".join("---" for _ in header) + "|")
                 out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
                 out.append("")
-            elif kind == "code":
-                out += ["```", str(payload), "```", ""]
-            elif kind == "image":
-                file, caption = payload
+            elif block[0] == "code":
+                out += ["```", str(block[1]), "```", ""]
+            elif block[0] == "image":
+                file, caption = block[1]
                 out += [f"![{Path(file).stem}]({file})", "", f"*{caption}*", ""]
         return "\n".join(out)
 
@@ -96,22 +106,22 @@ class Document:
             f"<title>{html.escape(self.title)}</title><style>{CSS}</style></head><body>",
             f"<h1>{html.escape(self.title)}</h1>",
         ]
-        for kind, payload in self.blocks:
-            if kind == "heading":
-                out.append(f"<h2>{html.escape(str(payload))}</h2>")
-            elif kind == "text":
-                out.append(f"<p>{_inline(str(payload))}</p>")
-            elif kind == "bullets":
-                out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in payload) + "</ul>")
-            elif kind == "table":
-                header, rows = payload
+        for block in self.blocks:
+            if block[0] == "heading":
+                out.append(f"<h2>{html.escape(str(block[1]))}</h2>")
+            elif block[0] == "text":
+                out.append(f"<p>{_inline(str(block[1]))}</p>")
+            elif block[0] == "bullets":
+                out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in block[1]) + "</ul>")
+            elif block[0] == "table":
+                header, rows = block[1]
                 head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
                 body = "".join("<tr>" + "".join(_cell(c) for c in r) + "</tr>" for r in rows)
                 out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-            elif kind == "code":
-                out.append(f"<pre><code>{html.escape(str(payload))}</code></pre>")
-            elif kind == "image":
-                file, caption = payload
+            elif block[0] == "code":
+                out.append(f"<pre><code>{html.escape(str(block[1]))}</code></pre>")
+            elif block[0] == "image":
+                file, caption = block[1]
                 data = base64.b64encode((folder / file).read_bytes()).decode("ascii")
                 out.append(
                     f'<figure><img src="data:image/png;base64,{data}" '

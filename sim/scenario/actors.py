@@ -34,8 +34,8 @@ class Veto(Strict):
             per month): impatience, the cost of losing the race.
     """
 
-    tolerance: float = Field(0.03, ge=0, le=1)
-    concession: float = Field(0.004, ge=0, le=1)
+    tolerance: float = Field(default=0.03, ge=0, le=1)
+    concession: float = Field(default=0.004, ge=0, le=1)
 
 
 class SideFunding(Strict):
@@ -50,10 +50,10 @@ class SideFunding(Strict):
     """
 
     enabled: bool = False
-    propensity: float = Field(0.2, ge=0, le=1)
-    after_months: int = Field(6, ge=1, le=600)
-    min_stake: float = Field(0.2, ge=0)
-    cost_per_importance: float = Field(5.0, ge=0)
+    propensity: float = Field(default=0.2, ge=0, le=1)
+    after_months: int = Field(default=6, ge=1, le=600)
+    min_stake: float = Field(default=0.2, ge=0)
+    cost_per_importance: float = Field(default=5.0, ge=0)
 
 
 class PartnerSpec(Strict):
@@ -77,7 +77,7 @@ class PartnerSpec(Strict):
 
     name: str = Field(min_length=1, max_length=80)
     stake: float = Field(ge=0, le=1)
-    capital: float = Field(0.0, ge=0)
+    capital: float = Field(default=0.0, ge=0)
     positions: dict[str, float] = Field(default_factory=dict)
     salience: dict[str, float] = Field(default_factory=dict)
     expertise: dict[str, float] = Field(default_factory=dict)
@@ -85,9 +85,9 @@ class PartnerSpec(Strict):
     # Calibrated (docs/calibration.md, calibration/calibrate.py): just below a working
     # venture's value of 1.0, so that the generic 50:50 venture ends within seven years
     # about half the time (evidence.md a1 #5, #9); was 0.7, at which it never ended.
-    outside_option: float = Field(0.96, ge=-10, le=10)
-    outside_option_drift: float = Field(0.0, ge=-1, le=1)
-    patience: int = Field(12, ge=1, le=600)
+    outside_option: float = Field(default=0.96, ge=-10, le=10)
+    outside_option_drift: float = Field(default=0.0, ge=-1, le=1)
+    patience: int = Field(default=12, ge=1, le=600)
     side_funding: SideFunding = SideFunding()
 
 
@@ -114,10 +114,10 @@ class ContingentVotes(Strict):
             falls below this level (value units per month).
     """
 
-    normal: float = Field(0.115, ge=0, le=1)
-    distress: float = Field(0.40, ge=0, le=1)
+    normal: float = Field(default=0.115, ge=0, le=1)
+    distress: float = Field(default=0.40, ge=0, le=1)
     veto_in_distress: bool = True
-    distress_below: float = Field(0.6, ge=-10, le=10)
+    distress_below: float = Field(default=0.6, ge=-10, le=10)
 
 
 class StateFunderSpec(Strict):
@@ -133,8 +133,8 @@ class StateFunderSpec(Strict):
     """
 
     name: str = Field(min_length=1, max_length=80)
-    stake: float = Field(0.0, ge=0, le=1)
-    capital: float = Field(0.0, ge=0)
+    stake: float = Field(default=0.0, ge=0, le=1)
+    capital: float = Field(default=0.0, ge=0)
     positions: dict[str, float] = Field(default_factory=dict)
     salience: dict[str, float] = Field(default_factory=dict)
     votes: ContingentVotes = ContingentVotes()

@@ -39,7 +39,7 @@ class VotingSpec(Strict):
 
     rule: VotingRuleName = "unanimity"
     basis: Literal["count", "stake"] = "count"
-    threshold: float | None = Field(None, gt=0.5, le=1)
+    threshold: float | None = Field(default=None, gt=0.5, le=1)
 
     @model_validator(mode="after")
     def _threshold_matches_rule(self) -> VotingSpec:
@@ -61,7 +61,7 @@ class BoardSpec(Strict):
             6 = twice a year, as ITER's council).
     """
 
-    cadence_months: int = Field(3, ge=1, le=24)
+    cadence_months: int = Field(default=3, ge=1, le=24)
 
 
 class MediationSpec(Strict):
@@ -74,8 +74,8 @@ class MediationSpec(Strict):
     """
 
     enabled: bool = False
-    months: int = Field(2, ge=1, le=24)
-    resolves: float = Field(0.3, ge=0, le=1)
+    months: int = Field(default=2, ge=1, le=24)
+    resolves: float = Field(default=0.3, ge=0, le=1)
 
 
 class DeadlockSpec(Strict):
@@ -93,12 +93,12 @@ class DeadlockSpec(Strict):
             ends in a compromise rather than the matter being dropped.
     """
 
-    after_rounds: int = Field(2, ge=1, le=12)
-    escalation_months: int = Field(1, ge=0, le=12)
-    escalation_resolves: float = Field(0.2, ge=0, le=1)
+    after_rounds: int = Field(default=2, ge=1, le=12)
+    escalation_months: int = Field(default=1, ge=0, le=12)
+    escalation_resolves: float = Field(default=0.2, ge=0, le=1)
     mediation: MediationSpec = MediationSpec()
     clause: ClauseName = "none"
-    compromise_probability: float = Field(0.5, ge=0, le=1)
+    compromise_probability: float = Field(default=0.5, ge=0, le=1)
 
 
 class ReformSpec(Strict):
@@ -111,7 +111,7 @@ class ReformSpec(Strict):
     """
 
     enabled: bool = True
-    latency_months: float = Field(6.0, ge=0, le=600)
+    latency_months: float = Field(default=6.0, ge=0, le=600)
 
 
 class GovernanceSpec(Strict):
@@ -140,11 +140,11 @@ class GovernanceSpec(Strict):
     veto_holders: list[str] = Field(default_factory=list)
     proposer: ProposerRuleName = "rotating_chair"
     leader: str | None = None
-    chair_term_months: int = Field(12, ge=1, le=120)
+    chair_term_months: int = Field(default=12, ge=1, le=120)
     board: BoardSpec = BoardSpec()
     deadlock: DeadlockSpec = DeadlockSpec()
-    lock_up_months: int = Field(0, ge=0, le=600)
-    exit_notice_months: int = Field(6, ge=0, le=60)
+    lock_up_months: int = Field(default=0, ge=0, le=600)
+    exit_notice_months: int = Field(default=6, ge=0, le=60)
     pre_emption: bool = True
     reform: ReformSpec = ReformSpec()
 

@@ -170,7 +170,8 @@ def fields_at(loc: Loc) -> list[str]:
 def _bounds(loc: Loc) -> tuple[tuple[str, object] | None, tuple[str, object] | None]:
     """``((">=", 0), ("<=", 1))``: the declared lower and upper bound of a field."""
     info = _field_at(loc)
-    low = high = None
+    low: tuple[str, object] | None = None
+    high: tuple[str, object] | None = None
     for m in getattr(info, "metadata", ()):
         if isinstance(m, annotated_types.Ge):
             low = (">=", m.ge)
