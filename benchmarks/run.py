@@ -69,8 +69,7 @@ def _tree_pss_kib(root_pid: int) -> int:
 def timed_process(args: list[str], sample_memory: bool = False) -> tuple[float, float]:
     """Run a command; return (wall seconds, peak tree PSS in MiB, or 0 if not sampled)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     if sample_memory:
         while proc.poll() is None:
@@ -86,8 +85,10 @@ def timed_process(args: list[str], sample_memory: bool = False) -> tuple[float, 
 def sim_run(n: int, memory: bool = False) -> tuple[float, float]:
     """Wall time (s) and peak memory (MiB) of a whole ``sim run`` process."""
     with tempfile.TemporaryDirectory() as tmp:
-        return timed_process([*SIM, "run", str(SCENARIO), "-n", str(n), "-o",
-                              f"{tmp}/out", "--json"], sample_memory=memory)
+        return timed_process(
+            [*SIM, "run", str(SCENARIO), "-n", str(n), "-o", f"{tmp}/out", "--json"],
+            sample_memory=memory,
+        )
 
 
 def model_rate(scenario, replications: int) -> float:
@@ -117,8 +118,7 @@ def scaled(base, partners: int | None = None, horizon: int | None = None):
         data["investors"] = []
     if horizon is not None:
         data["horizon_months"] = horizon
-        data["agenda"]["events"] = [e for e in data["agenda"]["events"]
-                                    if e["month"] <= horizon]
+        data["agenda"]["events"] = [e for e in data["agenda"]["events"] if e["month"] <= horizon]
     return validate_mapping(data)
 
 
@@ -136,20 +136,32 @@ def main() -> None:
     rows.append(("`sim --help` start-up", f"{statistics.median(helps):.2f} s", "<= 0.5 s"))
     weights = ",".join(str(w) for w in range(1, 52))
     quota = str(sum(range(1, 52)) // 2 + 1)
-    power = timed_process([*SIM, "power", "--quota", quota, "--weights", weights, "--exact",
-                           "--json"])[0]
-    rows.append(("`sim power`, 51-player weighted game (whole process, exact)",
-                 f"{power:.2f} s", "well under 1 s"))
+    power = timed_process(
+        [*SIM, "power", "--quota", quota, "--weights", weights, "--exact", "--json"]
+    )[0]
+    rows.append(
+        (
+            "`sim power`, 51-player weighted game (whole process, exact)",
+            f"{power:.2f} s",
+            "well under 1 s",
+        )
+    )
     for n, target in ((1000, "<= 3 s"), (10000, "<= 15 s")):
         wall, _ = sim_run(n)
-        rows.append((f"`sim run equal_stakes -n {n:,}` (whole process, all cores)",
-                     f"{wall:.1f} s", target))
+        rows.append(
+            (f"`sim run equal_stakes -n {n:,}` (whole process, all cores)", f"{wall:.1f} s", target)
+        )
     rate = model_rate(base, 300)
     rows.append(("Model alone, one core", f"{rate:.0f} replications/s", ""))
     if not args.quick:
         wall, peak = sim_run(100_000, memory=True)
-        rows.append(("Peak memory, `sim run -n 100,000` (process tree, PSS)", f"{peak:.0f} MiB",
-                     "<= 300 MB"))
+        rows.append(
+            (
+                "Peak memory, `sim run -n 100,000` (process tree, PSS)",
+                f"{peak:.0f} MiB",
+                "<= 300 MB",
+            )
+        )
         rows.append(("Wall time, `sim run -n 100,000`", f"{wall:.0f} s", ""))
 
     growth = []
@@ -162,8 +174,10 @@ def main() -> None:
         per = 1000 / model_rate(s, 100)
         growth.append((f"4 partners, {h} months", per, per / h))
 
-    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n")
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n"
+    )
     print("| Measure | Result | Target |\n| --- | --- | --- |")
     for name, value, target in rows:
         print(f"| {name} | {value} | {target} |")

@@ -299,12 +299,13 @@ def record_designs(root: str | Path, replications: int, seed: int, workers: int)
     from sim.scenario.loader import load_scenario
 
     root = Path(root)
-    out = {"replications": replications, "seed": seed, "designs": []}
+    designs: list[dict] = []
+    out = {"replications": replications, "seed": seed, "designs": designs}
     for path in shipped_designs(root):
         loaded = load_scenario(path)
         exp = run_experiment(loaded.scenario, replications, seed, workers)
         summary = summarise(exp, path.name)
-        out["designs"].append(
+        designs.append(
             {
                 "file": path.relative_to(root).as_posix(),
                 "sha256": loaded.sha256,

@@ -25,9 +25,16 @@ def deep_update(base: dict, changes: dict) -> dict:
 
 def partner(name: str, ideal: float, **extra) -> dict:
     """A partner on the single dimension ``x`` with no tolerance and no concession."""
-    spec = {"name": name, "stake": 0.2, "capital": 100.0, "positions": {"x": ideal},
-            "salience": {"x": 1.0}, "veto": {"tolerance": 0.0, "concession": 0.0},
-            "outside_option": 0.0, "patience": 600}
+    spec = {
+        "name": name,
+        "stake": 0.2,
+        "capital": 100.0,
+        "positions": {"x": ideal},
+        "salience": {"x": 1.0},
+        "veto": {"tolerance": 0.0, "concession": 0.0},
+        "outside_option": 0.0,
+        "patience": 600,
+    }
     return deep_update(spec, extra)
 
 
@@ -49,8 +56,15 @@ def scripted(**changes) -> dict:
             "shock": 0.0,
             "min_move": 0.0,
             "lifetime_months": None,
-            "kinds": [{"name": "policy", "dimensions": ["x"], "weight": 1.0,
-                       "importance": 1.0, "urgency": 0.0}],
+            "kinds": [
+                {
+                    "name": "policy",
+                    "dimensions": ["x"],
+                    "weight": 1.0,
+                    "importance": 1.0,
+                    "urgency": 0.0,
+                }
+            ],
             "events": [{"type": "issue", "month": 1, "kind": "policy", "title": "the issue"}],
         },
         "governance": {
@@ -60,9 +74,11 @@ def scripted(**changes) -> dict:
             "chair_term_months": 120,
             "reform": {"enabled": False},
         },
-        "dynamics": {"belief_noise": 0.0, "deference": 0.0,
-                     "satisfaction": {"decision_value": 0.0, "objection_cost": 0.0,
-                                      "trust_penalty": 0.0}},
+        "dynamics": {
+            "belief_noise": 0.0,
+            "deference": 0.0,
+            "satisfaction": {"decision_value": 0.0, "objection_cost": 0.0, "trust_penalty": 0.0},
+        },
         "uncertainty": {"position_jitter": 0.0},
     }
     return deep_update(base, changes)

@@ -24,8 +24,19 @@ def two_runs(tmp_path_factory):
     out = {}
     for workers in ("1", "2"):
         folder = base / f"w{workers}"
-        res = sim("run", str(SCENARIO), "-n", "40", "--seed", "7", "-j", workers, "-o",
-                  str(folder), "--json")
+        res = sim(
+            "run",
+            str(SCENARIO),
+            "-n",
+            "40",
+            "--seed",
+            "7",
+            "-j",
+            workers,
+            "-o",
+            str(folder),
+            "--json",
+        )
         assert res.returncode == 0, res.stderr
         out[workers] = (folder, res)
     return out
@@ -53,7 +64,8 @@ def test_summary_has_the_promised_keys_and_sane_values(two_runs):
         assert set(entry["by_partner"]) >= {"SoftBank", "Honda", "Sony", "NEC"}
         assert entry["ci95"][0] <= entry["probability"] <= entry["ci95"][1]
     assert sum(summary["fracture"]["by_partner"].values()) == pytest.approx(
-        summary["fracture"]["probability"])
+        summary["fracture"]["probability"]
+    )
     states = summary["final_state"]
     assert set(states) == {"intact", "reformed", "fractured", "dissolved"}
     assert sum(states.values()) == pytest.approx(1.0)
@@ -104,8 +116,9 @@ def test_validate_good_and_bad(tmp_path):
     ok = sim("validate", str(SCENARIO))
     assert ok.returncode == 0 and "valid" in ok.stdout
     bad = tmp_path / "bad.yaml"
-    bad.write_text(SCENARIO.read_text().replace("salience: {architecture: 0.3",
-                                                "salence: {architecture: 0.3"))
+    bad.write_text(
+        SCENARIO.read_text().replace("salience: {architecture: 0.3", "salence: {architecture: 0.3")
+    )
     res = sim("validate", str(bad))
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "did you mean 'salience'" in res.stderr

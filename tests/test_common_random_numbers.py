@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def arrivals(scenario, seed):
     v = Venture(scenario, seed, record_events=True).run()
     events = [e for e in v.log.events if e.kind == "arrival"]
-    return [(e.month, e.data["issue"].kind, round(e.data["issue"].importance, 12))
-            for e in events], v
+    return [
+        (e.month, e.data["issue"].kind, round(e.data["issue"].importance, 12)) for e in events
+    ], v
 
 
 def test_unanimity_and_majority_face_the_same_agenda():
@@ -37,6 +38,9 @@ def test_unanimity_and_majority_face_the_same_agenda():
         b, vb = arrivals(majority, seed)
         c, vc = arrivals(noisy, seed)
         months = min(va.month, vb.month, vc.month)
-        assert [x for x in a if x[0] <= months] == [x for x in b if x[0] <= months] == [
-            x for x in c if x[0] <= months]
+        assert (
+            [x for x in a if x[0] <= months]
+            == [x for x in b if x[0] <= months]
+            == [x for x in c if x[0] <= months]
+        )
         assert [h.ideal for h in va.holders] == [h.ideal for h in vb.holders]

@@ -134,3 +134,26 @@ def test_a_streamed_run_writes_its_failures_to_failures_csv(scenario, tmp_path):
     assert [int(f["seed"]) for f in failed] == replication_seeds(4, 3)
     assert output.summary["failures"]["count"] == 3
     assert (output.folder / "runs.csv").read_text().count("\n") == 1  # the header only
+
+
+def test_a_run_where_every_replication_fails_still_ends_cleanly(scenario, tmp_path):
+    # Nothing to draw: no pictures or report, but the summary counts the failures and the
+    # manifest says the run completed (the CLI then exits 1 naming `sim trace --seed`).
+    from sim.experiment.study import run_study
+    from sim.reports.report import run_report
+    from sim.scenario.loader import LoadedScenario
+
+    loaded = LoadedScenario(broken(scenario), "", "0" * 64, "")
+    output = run_study(
+        loaded,
+        replications=2,
+        seed=4,
+        workers=1,
+        executor="serial",
+        out=tmp_path / "r",
+        report=run_report,
+    )
+    assert output.summary["failures"]["count"] == 2 and output.summary["replications"] == 0
+    manifest = json.loads((output.folder / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert not list(output.folder.glob("*.png"))

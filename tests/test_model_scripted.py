@@ -21,8 +21,11 @@ STUBBORN = {"veto": {"concession": 0.0}}
 def lumpy(**changes) -> dict:
     """Scripted case with min_move 0.15 and B, C conceding 0.02 a month."""
     base = scripted(agenda={"min_move": 0.15})
-    base["partners"] = [partner("A", 0.2), partner("B", 0.5, **CONCEDING),
-                        partner("C", 0.9, **CONCEDING)]
+    base["partners"] = [
+        partner("A", 0.2),
+        partner("B", 0.5, **CONCEDING),
+        partner("C", 0.9, **CONCEDING),
+    ]
     return deep_update(base, changes)
 
 
@@ -43,15 +46,34 @@ def test_reserved_matter_waits_for_the_board_and_goes_down_the_ladder():
     # second failure is a deadlock notice; the chiefs (1 month, never resolving) fail in
     # month 9; clause 'none' puts it back on the table; the board passes it in month 12 at
     # 0.5 - 0.22 = 0.28.
-    v = run(lumpy(governance={
-        "reserved_matters": ["policy"], "board": {"cadence_months": 4},
-        "deadlock": {"after_rounds": 2, "escalation_months": 1, "escalation_resolves": 0.0,
-                     "clause": "none"}}))
-    kinds = [(e.month, e.kind) for e in v.log.events
-             if e.kind in ("meeting", "deadlock_notice", "escalation_failed", "clause",
-                           "decision")]
-    assert kinds == [(4, "meeting"), (8, "meeting"), (8, "deadlock_notice"),
-                     (9, "escalation_failed"), (9, "clause"), (12, "meeting"), (12, "decision")]
+    v = run(
+        lumpy(
+            governance={
+                "reserved_matters": ["policy"],
+                "board": {"cadence_months": 4},
+                "deadlock": {
+                    "after_rounds": 2,
+                    "escalation_months": 1,
+                    "escalation_resolves": 0.0,
+                    "clause": "none",
+                },
+            }
+        )
+    )
+    kinds = [
+        (e.month, e.kind)
+        for e in v.log.events
+        if e.kind in ("meeting", "deadlock_notice", "escalation_failed", "clause", "decision")
+    ]
+    assert kinds == [
+        (4, "meeting"),
+        (8, "meeting"),
+        (8, "deadlock_notice"),
+        (9, "escalation_failed"),
+        (9, "clause"),
+        (12, "meeting"),
+        (12, "decision"),
+    ]
     assert v.decisions == [(12, 11, True)]
     assert v.policy[0] == pytest.approx(0.28)
 
@@ -59,10 +81,20 @@ def test_reserved_matter_waits_for_the_board_and_goes_down_the_ladder():
 def test_arbitration_imposes_the_weighted_compromise():
     # Same ladder, clause arbitration in month 9: equal influence and salience, so the
     # arbitrator imposes the mean ideal point (0.2 + 0.5 + 0.9) / 3.
-    v = run(lumpy(governance={
-        "reserved_matters": ["policy"], "board": {"cadence_months": 4},
-        "deadlock": {"after_rounds": 2, "escalation_months": 1, "escalation_resolves": 0.0,
-                     "clause": "arbitration"}}))
+    v = run(
+        lumpy(
+            governance={
+                "reserved_matters": ["policy"],
+                "board": {"cadence_months": 4},
+                "deadlock": {
+                    "after_rounds": 2,
+                    "escalation_months": 1,
+                    "escalation_resolves": 0.0,
+                    "clause": "arbitration",
+                },
+            }
+        )
+    )
     assert v.decisions == [(9, 8, True)]
     assert v.policy[0] == pytest.approx((0.2 + 0.5 + 0.9) / 3)
 
@@ -71,8 +103,13 @@ def test_a_veto_holder_delays_what_a_majority_would_pass_at_once():
     # Reserved, monthly board, simple majority by count. B accepts anything; C concedes.
     # Without a veto, A + B pass A's ideal (0.2) in month 1. With C's veto, the decision
     # waits until C tolerates the smallest move (month 9, 0.34).
-    base = lumpy(governance={"reserved_matters": ["policy"], "board": {"cadence_months": 1},
-                             "reserved": {"rule": "simple_majority"}})
+    base = lumpy(
+        governance={
+            "reserved_matters": ["policy"],
+            "board": {"cadence_months": 1},
+            "reserved": {"rule": "simple_majority"},
+        }
+    )
     base["partners"][1] = partner("B", 0.5, veto={"tolerance": 1.0})
     free = run(base)
     assert free.decisions == [(1, 0, True)]
@@ -98,8 +135,9 @@ def test_three_of_four_is_the_same_rule_as_75_percent():
     base = lumpy(agenda={"rate_per_month": 1.0, "shock": 0.1})
     base["partners"].append(partner("D", 0.7, **CONCEDING))
     a = deep_update(base, {"governance": {"routine": {"rule": "simple_majority"}}})
-    b = deep_update(base, {"governance": {"routine": {"rule": "qualified_majority",
-                                                      "threshold": 0.75}}})
+    b = deep_update(
+        base, {"governance": {"routine": {"rule": "qualified_majority", "threshold": 0.75}}}
+    )
     from scripted import build
 
     ra = run_experiment(build(a), 5, seed=3, workers=1).rows
@@ -112,25 +150,50 @@ def test_casting_vote_breaks_a_two_two_tie_for_the_chair():
     # (deadlock notice), the chiefs fail in month 3, and the casting-vote clause puts A's
     # proposal to a simple majority with A breaking ties: B tolerates 0.1 * 2 = 0.2 by then,
     # so A proposes lam = 0.2 / 0.3 (0.5 - 0.2 = 0.3) and A + B (2 of 4) carry it.
-    base = lumpy(governance={"reserved_matters": ["policy"], "board": {"cadence_months": 1},
-                             "deadlock": {"after_rounds": 2, "escalation_months": 1,
-                                          "escalation_resolves": 0.0,
-                                          "clause": "casting_vote"}})
-    base["partners"] = [partner("A", 0.2), partner("B", 0.5, veto={"concession": 0.1}),
-                        partner("C", 0.9, **STUBBORN), partner("D", 0.9, **STUBBORN)]
+    base = lumpy(
+        governance={
+            "reserved_matters": ["policy"],
+            "board": {"cadence_months": 1},
+            "deadlock": {
+                "after_rounds": 2,
+                "escalation_months": 1,
+                "escalation_resolves": 0.0,
+                "clause": "casting_vote",
+            },
+        }
+    )
+    base["partners"] = [
+        partner("A", 0.2),
+        partner("B", 0.5, veto={"concession": 0.1}),
+        partner("C", 0.9, **STUBBORN),
+        partner("D", 0.9, **STUBBORN),
+    ]
     v = run(base)
     assert v.decisions == [(3, 2, True)]
     assert v.policy[0] == pytest.approx(0.3)
     last = [e for e in v.log.events if e.kind == "meeting"][-1]
     assert last.data["casting_vote"] and [x.yes for x in last.data["votes"]] == [
-        True, True, False, False]
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def ladder_to(clause: str, **changes) -> dict:
     """C never concedes and is unhappy (outside option 2 > venture value 1)."""
-    base = lumpy(governance={"reserved_matters": ["policy"], "board": {"cadence_months": 1},
-                             "deadlock": {"after_rounds": 1, "escalation_months": 0,
-                                          "escalation_resolves": 0.0, "clause": clause}})
+    base = lumpy(
+        governance={
+            "reserved_matters": ["policy"],
+            "board": {"cadence_months": 1},
+            "deadlock": {
+                "after_rounds": 1,
+                "escalation_months": 0,
+                "escalation_resolves": 0.0,
+                "clause": clause,
+            },
+        }
+    )
     base["partners"][2] = partner("C", 0.9, outside_option=2.0, **STUBBORN)
     return deep_update(base, changes)
 
@@ -188,8 +251,7 @@ def test_majority_fallback_lets_the_majority_decide_at_the_next_meeting():
 
 @pytest.mark.parametrize(("probability", "decided"), [(1.0, True), (0.0, False)])
 def test_escalate_ends_in_compromise_or_drop(probability, decided):
-    base = ladder_to("escalate", governance={"deadlock": {"compromise_probability":
-                                                          probability}})
+    base = ladder_to("escalate", governance={"deadlock": {"compromise_probability": probability}})
     v = run(base)
     assert (len(v.decisions) == 1) is decided
     assert v.undecided == (0 if decided else 1)

@@ -42,8 +42,9 @@ def test_the_main_job_runs_as_written():
     bindir = Path(sys.executable).parent
     exe = bindir / "sim"
     assert exe.exists(), "the sim console script must be installed next to python"
-    res = subprocess.run([str(exe), *sim_part[1:]], cwd=ROOT, capture_output=True, text=True,
-                         timeout=900)
+    res = subprocess.run(
+        [str(exe), *sim_part[1:]], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
     assert res.returncode == 0, res.stderr
     match = re.search(r"Results: (\S+)", res.stdout)
     assert match, res.stdout

@@ -15,8 +15,14 @@ from sim.model.voting import VOTING_RULES, Ballot, best_passing, decide
 
 
 def seat(**kw) -> Seat:
-    base = dict(month=1, chair_term_months=12, influence=[0.25] * 4,
-                expertise=[0.0] * 4, leader=None, order=[0, 1, 2, 3])
+    base = dict(
+        month=1,
+        chair_term_months=12,
+        influence=[0.25] * 4,
+        expertise=[0.0] * 4,
+        leader=None,
+        order=[0, 1, 2, 3],
+    )
     base.update(kw)
     return Seat(**base)
 
@@ -34,8 +40,7 @@ def test_registries_name_every_rule_a_scenario_can_pick():
 
 def test_rotating_chair_follows_founding_order_one_term_each():
     rng = np.random.default_rng(0)
-    chairs = [PROPOSER_RULES["rotating_chair"](seat(month=m), rng) for m in (1, 12, 13, 25,
-                                                                           37, 49)]
+    chairs = [PROPOSER_RULES["rotating_chair"](seat(month=m), rng) for m in (1, 12, 13, 25, 37, 49)]
     assert chairs == [0, 0, 1, 2, 3, 0]
 
 

@@ -97,8 +97,9 @@ def test_cli_trace_and_bad_input():
     ok = _sim("trace", EQUAL, "--seed", "7", "--months", "6", "--format", "md")
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.startswith("# Equal stakes") and "### Month " in ok.stdout
-    months = [int(line.split()[2]) for line in ok.stdout.splitlines()
-              if line.startswith("### Month ")]
+    months = [
+        int(line.split()[2]) for line in ok.stdout.splitlines() if line.startswith("### Month ")
+    ]
     assert months and max(months) <= 6
     bad = _sim("trace", EQUAL, "--seed", "7", "--format", "xml")
     assert bad.returncode == 2 and "--format must be one of text, md, json" in bad.stderr

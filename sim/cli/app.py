@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated, Any, Protocol
 
 import typer
 
@@ -163,12 +163,21 @@ def power(
             power_table(report, title)
 
 
-def _click_exceptions() -> tuple[tuple[type, ...], tuple[type, ...]]:
+class _ClickError(Protocol):
+    """What click's exceptions (and those of typer's vendored copy) offer main()."""
+
+    @property
+    def exit_code(self) -> int: ...
+
+    def show(self, file: IO[Any] | None = None) -> None: ...
+
+
+def _click_exceptions() -> tuple[tuple[type[_ClickError], ...], tuple[type[_ClickError], ...]]:
     """Click's usage-error and general exception classes, from click and typer's copy."""
     import click
 
-    usage: list[type] = [click.exceptions.UsageError]
-    general: list[type] = [click.exceptions.ClickException]
+    usage: list[type[_ClickError]] = [click.exceptions.UsageError]
+    general: list[type[_ClickError]] = [click.exceptions.ClickException]
     try:
         from typer._click import exceptions as vendored
     except ImportError:  # typer without a vendored click

@@ -70,17 +70,18 @@ def sweep(
         )
     sweep_table(result, sweep_rows(result))
     typer.echo(f"Results: {folder}")
-    execution.exit_if_any_failures(
-        [
+    parts = []
+    for p in result.points:
+        assert p.summary is not None  # every point has run (sweep_rows relies on it too)
+        parts.append(
             (
                 f"point {p.index} ({p.describe()})",
                 p.summary,
                 f"{scenario} (with {p.describe()} set in the file)",
                 folder / "points" / f"{p.index:03d}",
             )
-            for p in result.points
-        ]
-    )
+        )
+    execution.exit_if_any_failures(parts)
 
 
 def sweep_table(result, rows: list[dict]) -> None:

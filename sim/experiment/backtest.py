@@ -198,33 +198,33 @@ def historical_outcome(loaded: LoadedScenario) -> Outcome:
         InputError: the metadata is missing or malformed (says where and how to fix it).
     """
     meta = loaded.scenario.metadata.get("outcome")
-    where = dict(file=loaded.path, path="metadata.outcome")
+
+    def located(message: str) -> Problem:
+        return Problem(message, file=loaded.path, path="metadata.outcome")
+
     if not isinstance(meta, dict):
         raise InputError(
-            Problem(
+            located(
                 "a case needs its historical outcome: metadata: {outcome: {category: BUY, "
-                "who: <partner>, years: <years to outcome>}}",
-                **where,
+                "who: <partner>, years: <years to outcome>}}"
             )
         )
     category = str(meta.get("category", "")).upper()
     if category not in EVIDENCE_CATEGORY:
         raise InputError(
-            Problem(
+            located(
                 f"category '{meta.get('category')}' is not one of "
-                f"{', '.join(EVIDENCE_CATEGORY)} (evidence.md case-library legend)",
-                **where,
+                f"{', '.join(EVIDENCE_CATEGORY)} (evidence.md case-library legend)"
             )
         )
     years = meta.get("years")
     if not isinstance(years, int | float) or years <= 0:
-        raise InputError(Problem(f"years must be a positive number, got {years!r}", **where))
+        raise InputError(located(f"years must be a positive number, got {years!r}"))
     if years * 12 > loaded.scenario.horizon_months:
         raise InputError(
-            Problem(
+            located(
                 f"the outcome came after {years} years but horizon_months is "
-                f"{loaded.scenario.horizon_months}: raise the horizon past the outcome",
-                **where,
+                f"{loaded.scenario.horizon_months}: raise the horizon past the outcome"
             )
         )
     return Outcome(EVIDENCE_CATEGORY[category], str(meta.get("who") or ""), float(years))
@@ -261,14 +261,16 @@ def run_case(
     n = len(outcomes)
     counts = Counter(o.category for o in outcomes)
     same = [o for o in outcomes if o.category == actual.category]
+    shares = {c: counts.get(c, 0) / n for c in CATEGORIES}
     p, ci = stats.wilson(len(same), n)
+    assert p is not None  # n > 0, or the shares above would have raised
     years = np.array([o.years for o in same])
     return CaseResult(
         case=Path(loaded.path).stem,
         title=s.name,
         actual=actual,
         replications=n,
-        shares={c: counts.get(c, 0) / n for c in CATEGORIES},
+        shares=shares,
         p_actual=p,
         p_actual_ci95=ci,
         p_actual_who=(sum(o.who == actual.who for o in same) / n) if actual.who else None,
@@ -324,7 +326,7 @@ def table_rows(results: Sequence[CaseResult]) -> list[dict]:
     """One CSV row per case (columns :data:`CSV_COLUMNS`)."""
     rows = []
     for r in results:
-        q = r.years_q or [None, None, None]
+        q: Sequence[float | None] = r.years_q or [None, None, None]
         rows.append(
             {
                 "case": r.case,

@@ -84,7 +84,9 @@ class Comparison:
     differences: dict[str, dict[str, dict]] = field(default_factory=dict)
 
 
-def paired_difference(values: Sequence[float], baseline: Sequence[float]) -> dict:
+def paired_difference(
+    values: Sequence[float] | np.ndarray, baseline: Sequence[float] | np.ndarray
+) -> dict:
     """Mean paired difference ``values - baseline`` with its 95% t interval.
 
     Args:

@@ -21,11 +21,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from sim.errors import InputError
 from sim.experiment import signals
 from sim.experiment.chunk import ChunkResult, run_chunk
 from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:  # dask is heavy: imported where it is used
+    from multiprocessing.pool import Pool
+
+    from dask.distributed import Client, LocalCluster
 
 EXECUTORS = ("local", "serial", "dask")
 
@@ -103,7 +109,7 @@ class LocalPool(Executor):
 
     def __init__(self, workers: int = 0):
         super().__init__(workers or default_workers())
-        self._pool = None
+        self._pool: Pool | None = None
         self._scenario: Scenario | None = None
 
     def _start(self, scenario: Scenario) -> None:
@@ -132,6 +138,7 @@ class LocalPool(Executor):
             yield from Serial().map_chunks(scenario, items)
             return
         self._start(scenario)
+        assert self._pool is not None  # _start created it
         yield from self._pool.imap_unordered(_work, items)
 
 
@@ -152,8 +159,8 @@ class DaskExecutor(Executor):
     def __init__(self, workers: int = 0, scheduler: str | None = None):
         super().__init__(workers or default_workers())
         self.scheduler = scheduler
-        self._client = None
-        self._cluster = None
+        self._client: Client | None = None
+        self._cluster: LocalCluster | None = None
         self._scattered: tuple[Scenario, object] | None = None
 
     def __enter__(self) -> DaskExecutor:
@@ -205,6 +212,7 @@ class DaskExecutor(Executor):
 
         self._connect()
         client = self._client
+        assert client is not None  # _connect created it
         if self._scattered is None or self._scattered[0] is not scenario:
             self._scattered = (scenario, client.scatter(scenario, broadcast=True))
         shared = self._scattered[1]
@@ -230,7 +238,7 @@ class DaskExecutor(Executor):
                 client.cancel(pending)
 
 
-def make_executor(name: str = "local", workers: int = 0, scheduler: str | None = None):
+def make_executor(name: str = "local", workers: int = 0, scheduler: str | None = None) -> Executor:
     """An executor by name.
 
     Args:

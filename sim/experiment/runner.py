@@ -107,8 +107,10 @@ def run_experiment(
         progress(start)
     kept: list[dict] = []
     failures: list[dict] = []
-    owned = not isinstance(executor, Executor)
-    ex = make_executor(executor or "local", workers, scheduler) if owned else executor
+    if isinstance(executor, Executor):
+        ex, owned = executor, False
+    else:
+        ex, owned = make_executor(executor or "local", workers, scheduler), True
     pending: dict[int, ChunkResult] = {}
     head, folding = start, False
     try:

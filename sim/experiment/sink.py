@@ -27,6 +27,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
@@ -55,7 +56,8 @@ class RunSink:
         self.every_seconds = every_seconds
         self.restored: tuple[int, Totals, Tally] | None = None
         self._last = 0.0
-        self._runs = self._failures = None
+        self._runs: TextIO | None = None
+        self._failures: TextIO | None = None
 
     @classmethod
     def create(cls, folder: Path, columns: list[str]) -> RunSink:
@@ -103,6 +105,7 @@ class RunSink:
             # Held open across chunks and closed by close(): one open per run, not per chunk.
             self._runs = open(self.folder / RUNS, "a", encoding="utf-8", newline="")  # noqa: SIM115
             self._failures = open(self.folder / FAILURES, "a", encoding="utf-8", newline="")  # noqa: SIM115
+        assert self._failures is not None  # opened together with the runs file
         if rows:
             self._runs.write(results.csv_text(rows, self.columns, header=False))
         if failures:

@@ -96,7 +96,9 @@ class Survival:
     median: float | None
 
 
-def kaplan_meier(times: Sequence[float], observed: Sequence[bool]) -> Survival:
+def kaplan_meier(
+    times: Sequence[float] | np.ndarray, observed: Sequence[bool] | np.ndarray
+) -> Survival:
     """Kaplan-Meier estimate of time to an event, right-censored where not observed.
 
     Args:

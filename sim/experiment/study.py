@@ -150,7 +150,9 @@ def _write_results(folder: Path, exp: Experiment, loaded: LoadedScenario, report
     results.write_csv(folder / "influence.csv", bands, list(bands[0]) if bands else ["month"])
     summary = summarise(exp, Path(loaded.path).name if loaded.path else loaded.scenario.name)
     # Pictures and report first: if they fail, no summary.json suggests a complete run.
-    extra = report(folder, exp, summary, loaded) if report is not None else []
+    # With no successful replication there is nothing to draw: failures.csv says why.
+    drawable = report is not None and exp.totals.replications > 0
+    extra = report(folder, exp, summary, loaded) if drawable else []
     results.write_json(folder / "summary.json", summary)
     return summary, [RUNS, FAILURES, "influence.csv", "summary.json", *extra]
 

@@ -96,7 +96,12 @@ def summarise(exp: Experiment, scenario_name: str) -> dict:
     leader_p, leader_ci = stats.wilson(sum(leaders.values()), n)
     fracture_p, fracture_ci = stats.wilson(fractured, n)
     partners = [p.name for p in exp.scenario.all_partners()]
-    summary = {
+    leader_by_partner = {name: share(leaders.get(name, 0)) for name in exp.holders}
+    influence = {
+        kind: {name: mean_ci(f"influence_{kind[:-6]}:{name}")[0] for name in exp.holders}
+        for kind in ("mean_share", "final_share")
+    }
+    summary: dict[str, object] = {
         "scenario": scenario_name,
         "title": exp.scenario.name,
         "replications": n,
@@ -118,7 +123,7 @@ def summarise(exp: Experiment, scenario_name: str) -> dict:
         "leader": {
             "probability": leader_p,
             "ci95": leader_ci,
-            "by_partner": {name: share(leaders.get(name, 0)) for name in exp.holders},
+            "by_partner": leader_by_partner,
             "median_month": _median(t.histogram("leader_month")),
         },
         "fracture": {
@@ -129,18 +134,13 @@ def summarise(exp: Experiment, scenario_name: str) -> dict:
             "how": {k: v / n for k, v in sorted(hows.items())},
         },
         "final_state": {state: share(states.get(state, 0)) for state in FINAL_STATES},
-        "influence": {
-            kind: {name: mean_ci(f"influence_{kind[:-6]}:{name}")[0] for name in exp.holders}
-            for kind in ("mean_share", "final_share")
-        },
+        "influence": influence,
         "failures": {
             "count": t.failures,
             "first": t.first_failure,
         },
     }
-    summary["power"] = power_gap(
-        exp.scenario, summary["influence"]["mean_share"], summary["leader"]["by_partner"]
-    )
+    summary["power"] = power_gap(exp.scenario, influence["mean_share"], leader_by_partner)
     return summary
 
 
@@ -161,6 +161,8 @@ def influence_bands(exp: Experiment, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95)) ->
                 continue
             row = {"month": month + 1, "holder": name, "replications": int(c.sum())}
             for q in quantiles:
-                row[f"q{round(q * 100):02d}"] = stats.quantile_from_counts(c, q) / INFLUENCE_BINS
+                bin_ = stats.quantile_from_counts(c, q)
+                assert bin_ is not None  # defined: this month has counts
+                row[f"q{round(q * 100):02d}"] = bin_ / INFLUENCE_BINS
             out.append(row)
     return out

@@ -51,6 +51,8 @@ def ballot_for(
         weights = [1.0] * len(partners)
     vetoes = [issue.reserved and p.name in venture.veto_holders for p in partners]
     if len(voters) > len(partners):
+        # Only the funder was filtered out above, so it is present (not None) here.
+        assert venture.funder is not None
         votes = venture.funder.votes
         share = min(votes.distress if venture.distress else votes.normal, MAX_FUNDER_VOTES)
         weights.append(share / (1 - share) * sum(weights))

@@ -110,7 +110,7 @@ class Partner(mesa.Agent):
     def __init__(
         self,
         model: mesa.Model,
-        spec: PartnerSpec,
+        spec: PartnerSpec | StateFunderSpec,
         order: int,
         dims: list[str],
         jitter: np.ndarray | None = None,
@@ -155,8 +155,12 @@ class Partner(mesa.Agent):
         v = self._views.get(dims)
         if v is None:
             sal = tuple(self.salience[k] for k in dims)
-            v = View(tuple(self.ideal[k] for k in dims), sal, sum(sal),
-                     sum(self.expertise[k] for k in dims) / len(dims))
+            v = View(
+                tuple(self.ideal[k] for k in dims),
+                sal,
+                sum(sal),
+                sum(self.expertise[k] for k in dims) / len(dims),
+            )
             self._views[dims] = v
         return v
 

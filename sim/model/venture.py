@@ -56,6 +56,8 @@ class Venture(mesa.Model):
         fracture: (month, who, how) of the first fracture, or None.
     """
 
+    running: bool  # set by mesa.Model.__init__; False once the replication has ended
+
     def __init__(self, scenario: Scenario, seed: int, *, record_events: bool = False):
         super().__init__(rng=np.random.default_rng(seed))
         self.world_rng = np.random.Generator(self.rng.bit_generator.jumped())
@@ -72,7 +74,7 @@ class Venture(mesa.Model):
         for spec in s.all_partners():
             noise = self.world_rng.normal(0.0, jitter, len(self.dims)) if jitter > 0 else None
             self.holders.append(Partner(self, spec, len(self.holders), self.dims, noise))
-        self.funder = None
+        self.funder: StateFunder | None = None
         if s.state_funder is not None:
             self.funder = StateFunder(self, s.state_funder, len(self.holders), self.dims)
             self.holders.append(self.funder)
@@ -87,7 +89,9 @@ class Venture(mesa.Model):
         self.veto_holders = set(s.governance.veto_holders)
         self.reserved_kinds = set(s.governance.reserved_matters)
         self.kinds = {k.name: k for k in s.agenda.kinds}
-        self.script = {}
+        self.script: dict[
+            int, list[IssueEvent | CapitalCallEvent | NewPartnerEvent | OutsideOptionEvent]
+        ] = {}
         for event in s.agenda.events:
             self.script.setdefault(event.month, []).append(event)
         self.open_issues: list[Issue] = []
@@ -105,20 +109,18 @@ class Venture(mesa.Model):
     # -- who is here -------------------------------------------------------------------
     def seated(self) -> tuple[Partner, ...]:
         """Partners with a board seat now (the state funder is not one)."""
-        if self._roster is None:
-            self._refresh_roster()
-        return self._roster[0]
+        return self._current_roster()[0]
 
     def active_holders(self) -> tuple[Partner, ...]:
         """Everyone whose standing counts for influence: seated partners and the funder."""
-        if self._roster is None:
-            self._refresh_roster()
-        return self._roster[1]
+        return self._current_roster()[1]
 
-    def _refresh_roster(self) -> None:
+    def _current_roster(self) -> tuple[tuple[Partner, ...], tuple[Partner, ...]]:
         # Membership changes only when a partner joins or leaves; meetings ask for it often.
-        active = tuple(h for h in self.holders if h.active)
-        self._roster = (tuple(h for h in active if h is not self.funder), active)
+        if self._roster is None:
+            active = tuple(h for h in self.holders if h.active)
+            self._roster = (tuple(h for h in active if h is not self.funder), active)
+        return self._roster
 
     def _set_active(self, holder: Partner, active: bool) -> None:
         holder.active = active
@@ -360,6 +362,8 @@ class Venture(mesa.Model):
                     satisfaction=p.satisfaction,
                     outside_option=p.outside_option,
                 )
+                # consider_exit returned True, so it has just set the exit month.
+                assert p.exit_month is not None
                 if p.exit_month <= m:
                     self.remove_partner(p, m, how="exit")
                     if not self.running:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import matplotlib
 
@@ -30,7 +30,12 @@ from sim.experiment.outcomes import FINAL_STATES  # noqa: E402
 from sim.experiment.runner import Experiment  # noqa: E402
 from sim.experiment.summary import HEADLINES, influence_bands  # noqa: E402
 
-STYLE = {
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+    from sim.experiment.sink import StoredRows
+
+STYLE: dict[RcKeyType, Any] = {
     "figure.figsize": (9, 5),
     "figure.dpi": 100,
     "savefig.dpi": 150,
@@ -61,8 +66,8 @@ def axis_label(key: str) -> str:
 
 def colours(names: Sequence[str]) -> dict[str, str]:
     """A fixed colour per name (partners keep their colour across every figure)."""
-    cycle = plt.get_cmap("tab10").colors
-    return {n: matplotlib.colors.to_hex(cycle[i % len(cycle)]) for i, n in enumerate(names)}
+    cycle = plt.get_cmap("tab10")  # a list of N = 10 colours; cycle(i) is the i-th
+    return {n: matplotlib.colors.to_hex(cycle(i % cycle.N)) for i, n in enumerate(names)}
 
 
 def save(fig, folder: Path, name: str) -> str:
@@ -111,7 +116,9 @@ def ecdf_end(counts: np.ndarray) -> int:
     return int(np.searchsorted(np.cumsum(counts) / total, 0.995)) + 2 if total else 1
 
 
-def survival_curve(ax, rows: list[dict], label: str | None = None, colour=None) -> None:
+def survival_curve(
+    ax, rows: list[dict] | StoredRows, label: str | None = None, colour=None
+) -> None:
     """Draw the Kaplan-Meier curve of time to first fracture with its 95% band."""
     km = stats.kaplan_meier(*fracture_times(rows))
     horizon = max((r["months"] for r in rows), default=0)
@@ -125,14 +132,14 @@ def survival_curve(ax, rows: list[dict], label: str | None = None, colour=None) 
     )
 
 
-def fracture_times(rows: list[dict]) -> tuple[list[float], list[bool]]:
+def fracture_times(rows: list[dict] | StoredRows) -> tuple[list[float], list[bool]]:
     """Month of first fracture per replication, censored at the months simulated."""
     seen = [math.isfinite(r["fracture_month"]) for r in rows]
     times = [r["fracture_month"] if s else r["months"] for r, s in zip(rows, seen, strict=True)]
     return times, seen
 
 
-def leader_counts(rows: list[dict], names: Sequence[str]) -> dict[str, int]:
+def leader_counts(rows: Iterable[dict], names: Sequence[str]) -> dict[str, int]:
     """Replications in which each name became de facto leader, and ``"No leader"``."""
     c = Counter(r["leader"] for r in rows)
     out = {n: c.get(n, 0) for n in names}
@@ -142,9 +149,12 @@ def leader_counts(rows: list[dict], names: Sequence[str]) -> dict[str, int]:
 
 def wilson_errors(counts: Sequence[int], n: int) -> tuple[np.ndarray, np.ndarray]:
     """Shares (%) and asymmetric Wilson error bars (%) for bar charts."""
-    shares, err = [], [[], []]
+    shares: list[float] = []
+    err: list[list[float]] = [[], []]
     for k in counts:
         p, (lo, hi) = stats.wilson(k, n)
+        if p is None or lo is None or hi is None:  # only when n == 0
+            raise ValueError("error bars need at least one replication")
         shares.append(100 * p)
         err[0].append(100 * (p - lo))
         err[1].append(100 * (hi - p))

@@ -55,6 +55,7 @@ def sweep_report(folder: Path, sweep: Sweep) -> list[str]:
     header = [st.path for st in sweep.settings] + [f"{h.label} ({unit_of(h)})" for h in HEADLINES]
     table = []
     for p in sweep.points:
+        assert p.summary is not None  # a report is made of a sweep that has run
         cells = [str(v) for v in p.params.values()]
         for h in HEADLINES:
             entry = p.summary[h.key]

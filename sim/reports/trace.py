@@ -91,7 +91,7 @@ def cast(s: Scenario) -> list[str]:
     """One sentence per partner: what it holds and how readily it says no."""
     lines = []
     for p in s.all_partners():
-        top = max(p.salience, key=p.salience.get) if p.salience else None
+        top = max(p.salience, key=lambda d: p.salience[d]) if p.salience else None
         cares = f", cares most about {words(top)}" if top else ""
         lines.append(
             f"{p.name}: {pct(p.stake)} stake, {p.capital:g} {s.currency} to spend{cares}; "

@@ -15,6 +15,7 @@ import functools
 import re
 import types
 import typing
+from collections.abc import Mapping
 
 import annotated_types
 from pydantic import BaseModel
@@ -25,7 +26,7 @@ from sim.scenario.schema import Scenario
 Loc = tuple[str | int, ...]
 
 
-def explain(err: dict) -> tuple[Loc, str]:
+def explain(err: Mapping[str, typing.Any]) -> tuple[Loc, str]:
     """One pydantic error as ``(path, message)`` in plain words with a hint.
 
     Args:

@@ -35,9 +35,9 @@ class LeaderSpec(Strict):
         months: consecutive months at or above the threshold.
     """
 
-    share: float | None = Field(None, gt=0, le=1)
-    margin: float = Field(0.10, ge=0, le=1)
-    months: int = Field(24, ge=1, le=600)
+    share: float | None = Field(default=None, gt=0, le=1)
+    margin: float = Field(default=0.10, ge=0, le=1)
+    months: int = Field(default=24, ge=1, le=600)
 
 
 class InfluenceDynamics(Strict):
@@ -53,11 +53,11 @@ class InfluenceDynamics(Strict):
         side_funding_gain: standing gained per unit importance by funding outside the structure.
     """
 
-    memory_months: float = Field(24.0, gt=0, le=1200)
-    pass_gain: float = Field(0.1, ge=0)
-    proximity_gain: float = Field(0.1, ge=0)
-    capital_gain: float = Field(2.0, ge=0)
-    side_funding_gain: float = Field(0.3, ge=0)
+    memory_months: float = Field(default=24.0, gt=0, le=1200)
+    pass_gain: float = Field(default=0.1, ge=0)
+    proximity_gain: float = Field(default=0.1, ge=0)
+    capital_gain: float = Field(default=2.0, ge=0)
+    side_funding_gain: float = Field(default=0.3, ge=0)
 
 
 class SatisfactionDynamics(Strict):
@@ -71,11 +71,11 @@ class SatisfactionDynamics(Strict):
         trust_penalty: value lost by the other partners when one funds outside the structure.
     """
 
-    memory_months: float = Field(6.0, gt=0, le=1200)
-    venture_value: float = Field(1.0, ge=-10, le=10)
-    decision_value: float = Field(0.05, ge=0, le=10)
-    objection_cost: float = Field(0.05, ge=0, le=10)
-    trust_penalty: float = Field(0.05, ge=0, le=10)
+    memory_months: float = Field(default=6.0, gt=0, le=1200)
+    venture_value: float = Field(default=1.0, ge=-10, le=10)
+    decision_value: float = Field(default=0.05, ge=0, le=10)
+    objection_cost: float = Field(default=0.05, ge=0, le=10)
+    trust_penalty: float = Field(default=0.05, ge=0, le=10)
 
 
 class Dynamics(Strict):
@@ -91,9 +91,9 @@ class Dynamics(Strict):
         satisfaction: satisfaction dynamics.
     """
 
-    belief_noise: float = Field(0.01, ge=0, le=1)
-    deference: float = Field(0.02, ge=0, le=1)
-    valuation: float = Field(100.0, gt=0)
+    belief_noise: float = Field(default=0.01, ge=0, le=1)
+    deference: float = Field(default=0.02, ge=0, le=1)
+    valuation: float = Field(default=100.0, gt=0)
     influence: InfluenceDynamics = InfluenceDynamics()
     satisfaction: SatisfactionDynamics = SatisfactionDynamics()
 
@@ -106,7 +106,7 @@ class Uncertainty(Strict):
             partner's ideal points (policy units): we do not know them exactly.
     """
 
-    position_jitter: float = Field(0.05, ge=0, le=1)
+    position_jitter: float = Field(default=0.05, ge=0, le=1)
 
 
 class Scenario(Strict):
@@ -135,9 +135,9 @@ class Scenario(Strict):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     currency: str = "units"
-    horizon_months: int = Field(120, ge=1, le=MAX_HORIZON_MONTHS)
-    replications: int = Field(1000, ge=1, le=MAX_REPLICATIONS)
-    seed: int = Field(0, ge=0, lt=2**63)
+    horizon_months: int = Field(default=120, ge=1, le=MAX_HORIZON_MONTHS)
+    replications: int = Field(default=1000, ge=1, le=MAX_REPLICATIONS)
+    seed: int = Field(default=0, ge=0, lt=2**63)
     dimensions: list[str] = Field(min_length=1, max_length=32)
     initial_policy: dict[str, float] = Field(default_factory=dict)
     partners: list[PartnerSpec] = Field(min_length=2, max_length=MAX_PARTNERS)
@@ -207,13 +207,17 @@ def _references(s: Scenario) -> Iterator[Problem]:
     yield from _unit_interval(("initial_policy",), s.initial_policy, dims)
 
     names: dict[str, tuple] = {}
-    actors = [(("partners", i), p) for i, p in enumerate(s.partners)]
+    actors: list[tuple[tuple[str | int, ...], PartnerSpec]] = [
+        (("partners", i), p) for i, p in enumerate(s.partners)
+    ]
     actors += [
         (("agenda", "events", i, "partner"), e.partner)
         for i, e in enumerate(s.agenda.events)
         if isinstance(e, NewPartnerEvent)
     ]
-    others = [(("investors", i), v) for i, v in enumerate(s.investors)]
+    others: list[tuple[tuple[str | int, ...], InvestorSpec | StateFunderSpec]] = [
+        (("investors", i), v) for i, v in enumerate(s.investors)
+    ]
     if s.state_funder is not None:
         others.append((("state_funder",), s.state_funder))
     for path, actor in actors + others:
@@ -254,21 +258,22 @@ def _references(s: Scenario) -> Iterator[Problem]:
     if s.agenda.rate_per_month > 0 and sum(k.weight for k in s.agenda.kinds) <= 0:
         yield ("agenda", "kinds"), "at least one issue kind needs a positive weight"
     for i, event in enumerate(s.agenda.events):
-        path = ("agenda", "events", i)
+        at = ("agenda", "events", i)
         if event.month > s.horizon_months:
             yield (
-                (*path, "month"),
+                (*at, "month"),
                 (f"month {event.month} is after the horizon ({s.horizon_months} months)"),
             )
-        if getattr(event, "kind", None) is not None and event.kind not in kinds:
-            yield (*path, "kind"), _unknown("issue kind", event.kind, kinds)
+        event_kind = getattr(event, "kind", None)
+        if event_kind is not None and event_kind not in kinds:
+            yield (*at, "kind"), _unknown("issue kind", event_kind, kinds)
         if isinstance(event, OutsideOptionEvent) and event.partner not in partner_names:
-            yield (*path, "partner"), _unknown("partner", event.partner, partner_names)
+            yield (*at, "partner"), _unknown("partner", event.partner, partner_names)
 
     g = s.governance
-    for i, kind in enumerate(g.reserved_matters):
-        if kind not in kinds:
-            yield ("governance", "reserved_matters", i), _unknown("issue kind", kind, kinds)
+    for i, reserved in enumerate(g.reserved_matters):
+        if reserved not in kinds:
+            yield ("governance", "reserved_matters", i), _unknown("issue kind", reserved, kinds)
     for i, name in enumerate(g.veto_holders):
         if name not in partner_names:
             yield ("governance", "veto_holders", i), _unknown("partner", name, partner_names)

@@ -86,7 +86,7 @@ def knobs(base: Scenario) -> dict[str, dict]:
     for p in base.partners:
         spec = p.model_dump()
         for suffix, label, path, lo, hi, step in PARTNER_KNOBS:
-            value = spec
+            value: typing.Any = spec  # walks down the dumped (JSON-like) spec to a number
             for key in path:
                 value = value[key]
             controls[partner_key(p.name, suffix)] = {
