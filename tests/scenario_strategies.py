@@ -7,21 +7,16 @@ positive sum. Horizons are short (at most 36 months) so a replication takes mill
 
 from __future__ import annotations
 
+from typing import get_args
+
 from hypothesis import strategies as st
 
+from sim.scenario.governance import ClauseName, ProposerRuleName, VotingRuleName
+
 DIMENSIONS = ["architecture", "capex", "data_sharing", "go_to_market"]
-RULES = ["unanimity", "simple_majority", "qualified_majority"]
-PROPOSERS = ["rotating_chair", "random", "designated", "most_influential", "expert"]
-CLAUSES = [
-    "none",
-    "escalate",
-    "casting_vote",
-    "arbitration",
-    "shotgun",
-    "put_call",
-    "majority_fallback",
-    "wind_up",
-]
+RULES = list(get_args(VotingRuleName))
+PROPOSERS = list(get_args(ProposerRuleName))
+CLAUSES = list(get_args(ClauseName))
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 small = st.floats(0.0, 0.2, allow_nan=False)

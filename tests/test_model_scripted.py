@@ -29,6 +29,23 @@ def lumpy(**changes) -> dict:
     return deep_update(base, changes)
 
 
+def quarterly_ladder(clause: str) -> dict:
+    """A reserved matter, a board every 4 months, deadlock after 2 failed meetings, a
+    1-month escalation that never resolves, then ``clause``."""
+    return lumpy(
+        governance={
+            "reserved_matters": ["policy"],
+            "board": {"cadence_months": 4},
+            "deadlock": {
+                "after_rounds": 2,
+                "escalation_months": 1,
+                "escalation_resolves": 0.0,
+                "clause": clause,
+            },
+        }
+    )
+
+
 def test_unanimity_decision_lands_when_tolerance_covers_the_smallest_move():
     # 0.02 * months_open >= 0.15 first at months_open = 8, i.e. month 9. A proposes the
     # largest move both accept: lam = 0.16 / 0.3, landing at 0.5 - 0.16 = 0.34.
@@ -46,20 +63,7 @@ def test_reserved_matter_waits_for_the_board_and_goes_down_the_ladder():
     # second failure is a deadlock notice; the chiefs (1 month, never resolving) fail in
     # month 9; clause 'none' puts it back on the table; the board passes it in month 12 at
     # 0.5 - 0.22 = 0.28.
-    v = run(
-        lumpy(
-            governance={
-                "reserved_matters": ["policy"],
-                "board": {"cadence_months": 4},
-                "deadlock": {
-                    "after_rounds": 2,
-                    "escalation_months": 1,
-                    "escalation_resolves": 0.0,
-                    "clause": "none",
-                },
-            }
-        )
-    )
+    v = run(quarterly_ladder("none"))
     kinds = [
         (e.month, e.kind)
         for e in v.log.events
@@ -81,20 +85,7 @@ def test_reserved_matter_waits_for_the_board_and_goes_down_the_ladder():
 def test_arbitration_imposes_the_weighted_compromise():
     # Same ladder, clause arbitration in month 9: equal influence and salience, so the
     # arbitrator imposes the mean ideal point (0.2 + 0.5 + 0.9) / 3.
-    v = run(
-        lumpy(
-            governance={
-                "reserved_matters": ["policy"],
-                "board": {"cadence_months": 4},
-                "deadlock": {
-                    "after_rounds": 2,
-                    "escalation_months": 1,
-                    "escalation_resolves": 0.0,
-                    "clause": "arbitration",
-                },
-            }
-        )
-    )
+    v = run(quarterly_ladder("arbitration"))
     assert v.decisions == [(9, 8, True)]
     assert v.policy[0] == pytest.approx((0.2 + 0.5 + 0.9) / 3)
 

@@ -161,6 +161,20 @@ def wilson_errors(counts: Sequence[int], n: int) -> tuple[np.ndarray, np.ndarray
     return np.array(shares), np.array(err)
 
 
+def mark(ax, x: float, y: float, text: str) -> None:
+    """A dotted vertical line at ``x`` with ``text`` written up it from height ``y`` (%)."""
+    ax.axvline(x, ls=":", color="black", lw=1)
+    ax.annotate(
+        text,
+        (x, y),
+        xytext=(4, 0),
+        textcoords="offset points",
+        rotation=90,
+        va="bottom",
+        fontsize=10,
+    )
+
+
 @styled
 def plot_latency(folder: Path, exp: Experiment, summary: dict) -> str:
     """ECDF of decision latency over all decisions, median and p90 marked."""
@@ -169,16 +183,7 @@ def plot_latency(folder: Path, exp: Experiment, summary: dict) -> str:
     entry = summary["decision_latency_months"]
     for q, name in ((entry["median"], "median"), (entry["p90"], "90th percentile")):
         if q is not None:
-            ax.axvline(q, ls=":", color="black", lw=1)
-            ax.annotate(
-                f"{name}: {q:.0f} months",
-                (q, 5),
-                xytext=(4, 0),
-                textcoords="offset points",
-                rotation=90,
-                va="bottom",
-                fontsize=10,
-            )
+            mark(ax, q, 5, f"{name}: {q:.0f} months")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Decision latency: months from an issue's arrival to its decision")
     ax.set_ylabel("Decisions taken within that time (%)")
@@ -228,16 +233,7 @@ def plot_survival(folder: Path, exp: Experiment) -> str:
         )
     lock = exp.scenario.governance.lock_up_months
     if 0 < lock < exp.scenario.horizon_months:
-        ax.axvline(lock, ls=":", color="black", lw=1)
-        ax.annotate(
-            f"lock-up ends (month {lock})",
-            (lock, 3),
-            xytext=(4, 0),
-            textcoords="offset points",
-            rotation=90,
-            va="bottom",
-            fontsize=10,
-        )
+        mark(ax, lock, 3, f"lock-up ends (month {lock})")
     ax.set_xlim(0, exp.scenario.horizon_months)
     ax.set_ylim(0, 101)
     ax.yaxis.set_major_formatter(PercentFormatter())
