@@ -109,8 +109,10 @@ def hold(venture: Venture, issue: Issue, month: int, casting_vote: bool = False)
         venture.rng,
         venture.scenario.agenda.min_move,
     )
+    moves = venture.moves
+    proposal = moves.propose(venture, proposer, issue, proposal)
     votes = [
-        v.vote(issue, proposal, tol, v is proposer, veto)
+        moves.vote(venture, v, issue, proposal, v.vote(issue, proposal, tol, v is proposer, veto))
         for v, tol, veto in zip(voters, tolerances, ballot.vetoes, strict=True)
     ]
     passed = decide(ballot, [v.yes for v in votes])

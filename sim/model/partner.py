@@ -270,42 +270,45 @@ class Partner(mesa.Agent):
         return Vote(self.name, proposing or lost <= tolerance + policy.EPS, lost, tolerance, veto)
 
     # -- outside the structure ----------------------------------------------------------
-    def fund_outside(self, issue: Issue, rng: np.random.Generator) -> float:
-        """Decide whether to fund its own version of an issue outside the venture.
+    def side_cost(self, issue: Issue) -> float:
+        """What funding its own version of an issue costs it (currency units)."""
+        sf = self.side_funding
+        return sf.cost_per_importance * issue.importance if sf is not None else 0.0
 
-        Returns:
-            The amount spent (currency units), 0.0 when it does not.
+    def will_fund(self, issue: Issue, rng: np.random.Generator) -> bool:
+        """Whether it decides to fund its own version of an issue outside the venture.
+
+        It cares enough (importance x salience at least ``min_stake``), can pay, and acts
+        this month (probability ``propensity``; one draw when the first two hold).
         """
         sf = self.side_funding
         if sf is None or not sf.enabled or self.stake_in(issue) < sf.min_stake:
-            return 0.0
-        cost = sf.cost_per_importance * issue.importance
-        if cost > self.capital or rng.random() >= sf.propensity:
-            return 0.0
-        self.capital -= cost
-        return cost
+            return False
+        if self.side_cost(issue) > self.capital:
+            return False
+        return bool(rng.random() < sf.propensity)
 
-    def consider_exit(self, month: int, lock_up_months: int, notice_months: int) -> bool:
-        """Announce an exit after ``patience`` months below the outside option.
+    def wants_exit(self, month: int, lock_up_months: int) -> bool:
+        """Count a month below the outside option; say whether it would announce its exit.
 
-        Returns:
-            True in the month it announces; the exit takes effect after the notice period,
-            and never before the lock-up ends.
+        The outside option drifts first. It would announce after ``patience`` consecutive
+        months below it, once the lock-up is over and when it has not announced already.
         """
         self.outside_option += self.drift_per_month
         if self.satisfaction < self.outside_option:
             self.unhappy_months += 1
         else:
             self.unhappy_months = 0
-        if (
+        return (
             self.can_exit
             and self.exit_month is None
             and self.unhappy_months >= self.patience
             and month >= lock_up_months
-        ):
-            self.exit_month = month + notice_months
-            return True
-        return False
+        )
+
+    def may_announce_exit(self, month: int, lock_up_months: int) -> bool:
+        """Whether an exit announcement is allowed now: not locked up, not announced yet."""
+        return self.can_exit and self.exit_month is None and month >= lock_up_months
 
 
 class StateFunder(Partner):

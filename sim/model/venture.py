@@ -8,9 +8,9 @@ The month cycle (DESIGN.md; the order is part of the specification):
 3. each partner votes (:meth:`Partner.vote`); a veto holder's no blocks;
 4. the voting rule decides; a passed proposal moves the status quo, latency is recorded;
 5. issues that keep failing go down the deadlock ladder (:mod:`sim.model.deadlock`);
-6. side funding outside the structure (:meth:`Partner.fund_outside`);
+6. side funding outside the structure (:meth:`Partner.will_fund`);
 7. influence updates and de facto leader detection (:mod:`sim.model.influence`);
-8. satisfaction updates, exits (:meth:`Partner.consider_exit`), lapses and reform.
+8. satisfaction updates, exits (:meth:`Partner.wants_exit`), lapses and reform.
 
 Seeding contract: all randomness comes from the model's generator ``self.rng``, seeded
 from the replication seed, so (scenario, seed) fixes the run. The world's dice (issue
@@ -32,7 +32,9 @@ from sim.model import deadlock, influence, ownership, policy
 from sim.model.agenda import Issue, draw_arrivals
 from sim.model.events import EventLog
 from sim.model.meeting import hold
+from sim.model.moves import AgentMoves, Moves
 from sim.model.partner import Partner, StateFunder
+from sim.scenario.actors import SideFunding
 from sim.scenario.agenda import CapitalCallEvent, IssueEvent, NewPartnerEvent, OutsideOptionEvent
 from sim.scenario.schema import Scenario
 
@@ -44,6 +46,7 @@ class Venture(mesa.Model):
         scenario: the validated scenario.
         seed: the replication seed (an integer, as listed in ``runs.csv``).
         record_events: keep a readable log of the month's events (for ``sim trace``).
+        moves: who makes the partners' moves (:mod:`sim.model.moves`); default: the agents.
 
     Attributes:
         month: the current month (0 before the first step).
@@ -58,8 +61,16 @@ class Venture(mesa.Model):
 
     running: bool  # set by mesa.Model.__init__; False once the replication has ended
 
-    def __init__(self, scenario: Scenario, seed: int, *, record_events: bool = False):
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        *,
+        record_events: bool = False,
+        moves: Moves | None = None,
+    ):
         super().__init__(rng=np.random.default_rng(seed))
+        self.moves: Moves = moves if moves is not None else AgentMoves()
         self.world_rng = np.random.Generator(self.rng.bit_generator.jumped())
         s = scenario
         self.scenario = s
@@ -296,17 +307,23 @@ class Venture(mesa.Model):
         trust = self.scenario.dynamics.satisfaction.trust_penalty
         for p in self.seated():
             sf = p.side_funding
-            if sf is None or not sf.enabled:
+            agent = sf is not None and sf.enabled
+            if not agent and not self.moves.plays(p):
                 continue
-            stuck = [i for i in self.open_issues if i.months_open(m) >= sf.after_months]
+            after = sf.after_months if sf is not None else SideFunding().after_months
+            stuck = [i for i in self.open_issues if i.months_open(m) >= after]
             lost = [i for i, who in self.lost_this_month if who is p]
             candidates = sorted(stuck + lost, key=lambda i: (-p.stake_in(i), i.uid))
             if not candidates:
                 continue
-            issue = candidates[0]
-            spent = p.fund_outside(issue, self.rng)
-            if spent <= 0:
+            chosen = candidates[0] if agent and p.will_fund(candidates[0], self.rng) else None
+            issue = self.moves.fund_outside(self, p, candidates, chosen)
+            if issue is None:
                 continue
+            spent = p.side_cost(issue)
+            if spent > p.capital:
+                continue
+            p.capital -= spent
             own = [p.ideal[k] for k in issue.dims]
             p.payoff += issue.importance * max(0.0, -p.loss(issue, own))
             p.standing += gain * issue.importance
@@ -354,7 +371,10 @@ class Venture(mesa.Model):
                     return
         g = s.governance
         for p in self.seated():
-            if p.consider_exit(m, g.lock_up_months, g.exit_notice_months):
+            wants = p.wants_exit(m, g.lock_up_months)
+            announces = self.moves.announce_exit(self, p, wants)
+            if announces and p.may_announce_exit(m, g.lock_up_months):
+                p.exit_month = m + g.exit_notice_months
                 self.say(
                     "exit_announced",
                     partner=p.name,
@@ -362,8 +382,6 @@ class Venture(mesa.Model):
                     satisfaction=p.satisfaction,
                     outside_option=p.outside_option,
                 )
-                # consider_exit returned True, so it has just set the exit month.
-                assert p.exit_month is not None
                 if p.exit_month <= m:
                     self.remove_partner(p, m, how="exit")
                     if not self.running:
