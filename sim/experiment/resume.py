@@ -18,8 +18,7 @@ from pathlib import Path
 
 from sim.errors import InputError, Problem
 from sim.experiment import results
-from sim.experiment.outcomes import COLUMNS, influence_columns
-from sim.experiment.runner import holder_names
+from sim.experiment.runner import run_columns
 from sim.experiment.sink import CHECKPOINT, RunSink
 from sim.scenario.schema import Scenario
 
@@ -54,8 +53,7 @@ class PointStore:
         """Where the point's rows stream to: a new sink, or the stopped one continued."""
         folder = self.path(index)
         folder.mkdir(parents=True, exist_ok=True)
-        columns = [c.name for c in COLUMNS]
-        columns += [c.name for c in influence_columns(holder_names(scenario))]
+        columns = run_columns(scenario)
         if self.resume and (folder / CHECKPOINT).exists():
             return RunSink.reopen(folder, columns)
         return RunSink.create(folder, columns)
