@@ -46,7 +46,7 @@ def run_one(scenario: Scenario, seed: int, record_events: bool = False):
     """Run one replication to its end and return the finished venture."""
     from sim.model.venture import Venture
 
-    return Venture(scenario, seed, record_events=record_events).run()
+    return Venture(scenario, seed, record_events=record_events, collect=False).run()
 
 
 @dataclass

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import mesa
 import numpy as np
 
-from sim.model import deadlock, influence, ownership, policy
+from sim.model import collector, deadlock, influence, ownership, policy
 from sim.model.agenda import Issue, draw_arrivals
 from sim.model.events import EventLog
 from sim.model.meeting import hold
@@ -47,6 +47,9 @@ class Venture(mesa.Model):
         seed: the replication seed (an integer, as listed in ``runs.csv``).
         record_events: keep a readable log of the month's events (for ``sim trace``).
         moves: who makes the partners' moves (:mod:`sim.model.moves`); default: the agents.
+        collect: keep a ``mesa.DataCollector`` (``self.datacollector``, see
+            :mod:`sim.model.collector`) so ``mesa.batch_run`` and Mesa's charts work; the
+            runner passes False (no collector, no cost). Collecting draws no random numbers.
 
     Attributes:
         month: the current month (0 before the first step).
@@ -68,6 +71,7 @@ class Venture(mesa.Model):
         *,
         record_events: bool = False,
         moves: Moves | None = None,
+        collect: bool = True,
     ):
         super().__init__(rng=np.random.default_rng(seed))
         self.moves: Moves = moves if moves is not None else AgentMoves()
@@ -116,6 +120,9 @@ class Venture(mesa.Model):
         self.final_state = "intact"
         self.termination: tuple[str, str] | None = None
         self.distress = False
+        self.datacollector = collector.data_collector(self) if collect else None
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
     # -- who is here -------------------------------------------------------------------
     def seated(self) -> tuple[Partner, ...]:
@@ -172,6 +179,8 @@ class Venture(mesa.Model):
                 self.influence_history[m - 1, h.order] = share
         if m >= self.scenario.horizon_months:
             self.running = False
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
     def hold_meeting(self, issue: Issue, month: int, casting_vote: bool = False) -> bool:
         """Put an issue to a vote now (see :func:`sim.model.meeting.hold`)."""
