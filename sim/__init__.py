@@ -22,7 +22,7 @@ _LAZY = {
     "run": "sim.api",
     "compare": "sim.api",
     "sweep": "sim.api",
-    "run_experiment_file": "sim.experiment.experiment_file",
+    "run_experiment_file": "sim.api",
     "Venture": "sim.model.venture",
     "Scenario": "sim.scenario.schema",
     "Results": "sim.results",
@@ -34,12 +34,17 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 if TYPE_CHECKING:
-    from sim.api import compare, load, run, sweep
-    from sim.errors import InputError
-    from sim.experiment.experiment_file import run_experiment_file
-    from sim.model.venture import Venture
-    from sim.results import ComparisonResults, Results, SweepResults
-    from sim.scenario.schema import Scenario
+    from sim.api import compare as compare
+    from sim.api import load as load
+    from sim.api import run as run
+    from sim.api import run_experiment_file as run_experiment_file
+    from sim.api import sweep as sweep
+    from sim.errors import InputError as InputError
+    from sim.model.venture import Venture as Venture
+    from sim.results import ComparisonResults as ComparisonResults
+    from sim.results import Results as Results
+    from sim.results import SweepResults as SweepResults
+    from sim.scenario.schema import Scenario as Scenario
 
 
 def __getattr__(name: str) -> Any:

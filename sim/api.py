@@ -224,8 +224,21 @@ def compare(
 ):
     """Run two or more designs with common random numbers; the first is the baseline.
 
-    Arguments are those of :func:`run`; ``n`` and ``seed`` default to the first design's,
-    and ``set`` changes every design the same way.
+    Args:
+        *designs: two or more scenarios (paths, shipped names, Scenario objects).
+        n: replications per design (default: the first design's).
+        seed: root seed shared by every design (default: the first design's).
+        workers: worker processes (default: all cores).
+        engine: ``auto`` or ``mesa``.
+        set: changes applied to every design the same way.
+        executor: ``local``, ``serial`` or ``dask``.
+        scheduler: a Dask scheduler address.
+        out: results folder (default: temporary).
+        results_root: with no ``out``, a new timestamped folder under this one.
+        resume: a stopped comparison's folder to finish.
+        format: ``csv`` or ``parquet``.
+        report: draw the pictures and write the report now.
+        progress: called with the number of replications just finished.
 
     Returns:
         A :class:`~sim.results.ComparisonResults`.
@@ -303,7 +316,19 @@ def sweep(
         scenario: the base scenario (as in :func:`run`).
         grid: ``{"dotted.path": values}``: a list, or a SPEC string as on the command
             line (``"1:3:1"``, ``"none,casting_vote"``); the last path varies fastest.
-        n: replications per point. Other arguments: as in :func:`run`.
+        n: replications per point (default: the scenario's).
+        seed: root seed shared by every point (common random numbers).
+        workers: worker processes (default: all cores).
+        engine: ``auto`` or ``mesa``.
+        set: changes to the base scenario, before the grid.
+        executor: ``local``, ``serial`` or ``dask``.
+        scheduler: a Dask scheduler address.
+        out: results folder (default: temporary).
+        results_root: with no ``out``, a new timestamped folder under this one.
+        resume: a stopped sweep's folder to finish.
+        format: ``csv`` or ``parquet``.
+        report: draw the pictures and write the report now.
+        progress: called with the number of replications just finished.
 
     Returns:
         A :class:`~sim.results.SweepResults`.
@@ -340,3 +365,26 @@ def sweep(
     if format == "parquet":
         tables.to_parquet(where)
     return SweepResults(where, result, temporary)
+
+
+def run_experiment_file(path: str | Path, **options: Any) -> Any:
+    """Run a saved experiment (a sweep or a comparison) through :mod:`sim.api`.
+
+    Args:
+        path: the experiment file.
+        **options: passed on to :func:`sim.api.sweep` or :func:`sim.api.compare`
+            (``workers``, ``out``, ``results_root``, ``executor``, ``progress``...).
+            ``n``, ``seed``, ``set`` and ``format`` come from the file.
+
+    Returns:
+        A :class:`~sim.results.SweepResults` or :class:`~sim.results.ComparisonResults`.
+    """
+    from sim.experiment.experiment_file import load_experiment
+
+    spec = load_experiment(path)
+    options.update(n=spec.replications, seed=spec.seed, set=spec.set, format=spec.format)
+    if spec.kind == "sweep":
+        assert spec.scenario is not None and spec.grid is not None  # checked on load
+        return sweep(spec.scenario, spec.grid, **options)
+    assert spec.designs is not None
+    return compare(*spec.designs, **options)

@@ -22,7 +22,14 @@ from sim.scenario.messages import explain
 from sim.scenario.schema import Scenario, reference_problems
 from sim.scenario.yamlsafe import MAX_DEPTH, MAX_FILE_BYTES, parse, read_text
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "LoadedScenario", "load_scenario", "locate", "validate_mapping"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "LoadedScenario",
+    "load_scenario",
+    "locate",
+    "validate_mapping",
+]
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,9 @@ class Shipped:
 def all_shipped() -> list[Shipped]:
     """Every shipped scenario, sorted by name."""
     root = folder()
-    found = [Shipped(p.relative_to(root).with_suffix("").as_posix(), p) for p in root.rglob("*.yaml")]
+    found = [
+        Shipped(p.relative_to(root).with_suffix("").as_posix(), p) for p in root.rglob("*.yaml")
+    ]
     return sorted(found, key=lambda s: (s.name.count("/"), s.name))
 
 
@@ -113,8 +115,11 @@ def copy(name: str, dest: str | Path) -> list[Path]:
     if existing:
         raise InputError(
             [
-                Problem("already exists; nothing was copied (files are never overwritten): "
-                        "move it away or copy into another folder", file=str(t))
+                Problem(
+                    "already exists; nothing was copied (files are never overwritten): "
+                    "move it away or copy into another folder",
+                    file=str(t),
+                )
                 for t in existing
             ]
         )
