@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sim.errors import InputError, Problem, did_you_mean
 from sim.experiment.summary import HEADLINES
@@ -82,14 +89,19 @@ class ExperimentFile(BaseModel):
                 raise ValueError(
                     "a comparison takes designs:, not grid: or scenario: (that is a sweep)"
                 )
-        for name in self.metrics:
-            if name not in METRICS:
-                raise ValueError(
-                    f"metrics: unknown metric '{name}'{did_you_mean(name, METRICS)} "
-                    f"(known: {', '.join(METRICS)})"
-                )
         self.kind = kind
         return self
+
+    @field_validator("metrics")
+    @classmethod
+    def _known_metrics(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if name not in METRICS:
+                raise ValueError(
+                    f"unknown metric '{name}'{did_you_mean(name, METRICS)} "
+                    f"(known: {', '.join(METRICS)})"
+                )
+        return names
 
 
 def load_experiment(path: str | Path) -> ExperimentFile:
