@@ -43,7 +43,7 @@ def test_collecting_changes_no_random_draw():
         collected_venture = sim.Venture(scenario, seed).run()
         assert repr(observe(collected_venture, 0)) == repr(plain)
         monthly = collected_venture.datacollector.get_model_vars_dataframe()
-        assert list(monthly["month"]) == list(range(collected_venture.month + 1))
+        assert list(monthly["month"]) == list(range(1, collected_venture.month + 1))
     assert sim.Venture(scenario, 1, collect=False).datacollector is None
 
 
@@ -55,7 +55,7 @@ def test_mesa_batch_run_works_on_venture():
         sim.Venture, parameters={"scenario": [scenario], "seed": [1, 2]}, display_progress=False
     )
     assert {r["seed"] for r in rows} == {1, 2}
-    assert {r["partner"] for r in rows} == {"SoftBank", "Honda", "Sony", "NEC"}
+    assert {r["name"] for r in rows} == {"SoftBank", "Honda", "Sony", "NEC"}
     shares = [v for k, v in rows[0].items() if k.startswith("influence:")]
     assert sum(shares) == pytest.approx(1.0)
 

@@ -16,7 +16,6 @@ Comparing a design with itself gives differences of exactly 0 with a ``[0, 0]`` 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,26 +24,13 @@ import numpy as np
 
 from sim.experiment import results, stats
 from sim.experiment.executors import make_executor
-from sim.experiment.outcomes import COLUMNS, influence_columns
 from sim.experiment.resume import PointStore, reopen
-from sim.experiment.runner import Experiment, run_experiment
+from sim.experiment.runner import Experiment, run_columns, run_experiment
 from sim.experiment.signals import Interrupted
 from sim.experiment.summary import HEADLINES, summarise
 from sim.scenario.loader import LoadedScenario
 
-
-def _finite(row: dict, key: str) -> float:
-    value = row[key]
-    return float(value) if value is not None else math.nan
-
-
-PER_REPLICATION: dict[str, Callable[[dict], float]] = {
-    "decision_latency_months": lambda r: _finite(r, "latency_mean"),
-    "undecided_share": lambda r: _finite(r, "undecided_share"),
-    "first_reserved_decision_month": lambda r: _finite(r, "first_reserved_decision_month"),
-    "leader": lambda r: 1.0 if r["leader"] else 0.0,
-    "fracture": lambda r: 1.0 if math.isfinite(r["fracture_month"]) else 0.0,
-}
+PER_REPLICATION: dict[str, Callable[[dict], float]] = {h.key: h.per_replication for h in HEADLINES}
 """Each headline metric's value in one replication (NaN where it has none)."""
 
 
@@ -344,7 +330,7 @@ def _write(folder: Path, comp: Comparison) -> list[str]:
         sub = folder / "designs" / results._safe(d.label)
         sub.mkdir(parents=True, exist_ok=True)
         exp = d.experiment
-        columns = [c.name for c in COLUMNS] + [c.name for c in influence_columns(exp.holders)]
+        columns = run_columns(exp.scenario)
         if isinstance(exp.rows, list):  # streamed rows are already in runs.csv (issue 4)
             results.write_csv(sub / "runs.csv", exp.rows, columns)
         results.write_json(sub / "summary.json", d.summary)

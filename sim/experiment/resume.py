@@ -18,8 +18,7 @@ from pathlib import Path
 
 from sim.errors import InputError, Problem
 from sim.experiment import results
-from sim.experiment.outcomes import COLUMNS, influence_columns
-from sim.experiment.runner import holder_names
+from sim.experiment.runner import run_columns
 from sim.experiment.sink import CHECKPOINT, RunSink
 from sim.scenario.schema import Scenario
 
@@ -57,8 +56,7 @@ class PointStore:
         """
         folder = self.path(index)
         folder.mkdir(parents=True, exist_ok=True)
-        columns = [c.name for c in COLUMNS]
-        columns += [c.name for c in influence_columns(holder_names(scenario))]
+        columns = run_columns(scenario)
         if self.resume and (folder / CHECKPOINT).exists():
             return RunSink.reopen(folder, columns, constants)
         return RunSink.create(folder, columns, constants)

@@ -29,7 +29,7 @@ from sim.experiment.executors import (  # noqa: F401
     default_workers,
     make_executor,
 )
-from sim.experiment.outcomes import Tally
+from sim.experiment.outcomes import Tally, columns_for
 from sim.experiment.sink import RUNS, RunSink, StoredRows
 from sim.experiment.totals import Totals
 from sim.scenario.schema import Scenario
@@ -67,6 +67,13 @@ def holder_names(scenario: Scenario) -> list[str]:
     if scenario.state_funder is not None:
         names.append(scenario.state_funder.name)
     return names
+
+
+def run_columns(scenario: Scenario) -> list[str]:
+    """The columns of the scenario's ``runs.csv``, in order."""
+    return [
+        c.name for c in columns_for(holder_names(scenario), [v.name for v in scenario.investors])
+    ]
 
 
 def run_experiment(

@@ -27,7 +27,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -38,7 +38,6 @@ from sim.experiment.totals import Totals
 
 RUNS, FAILURES, CHECKPOINT = "runs.csv", "failures.csv", "checkpoint.npz"
 FAILURE_COLUMNS = ["replication", "seed", "error"]
-TEXT_UNITS = ("name", "mode", "state")
 
 
 class RunSink:
@@ -90,7 +89,7 @@ class RunSink:
             return cls.create(folder, columns, constants)
         with np.load(path, allow_pickle=False) as data:
             state = json.loads(str(data["state"]))
-            tally = Tally(data["latency"].copy(), data["influence"].copy())
+            tally = Tally.from_arrays(data)
         for name, size in ((RUNS, state["runs_bytes"]), (FAILURES, state["failures_bytes"])):
             file = sink.folder / name
             if not file.exists() or file.stat().st_size < size:
@@ -144,9 +143,8 @@ class RunSink:
             "totals": totals.to_json(),
         }
         buf = io.BytesIO()
-        np.savez(
-            buf, state=np.array(json.dumps(state)), latency=tally.latency, influence=tally.influence
-        )
+        arrays: dict[str, Any] = {"state": np.array(json.dumps(state)), **tally.arrays()}
+        np.savez(buf, **arrays)
         results.write_atomic(self.folder / CHECKPOINT, buf.getvalue())
 
     def close(self) -> None:
@@ -171,7 +169,7 @@ class StoredRows:
     def __init__(self, path: Path, count: int):
         self.path = Path(path)
         self.count = count
-        self._text = {c.name for c in COLUMNS if c.unit in TEXT_UNITS}
+        self._text = {c.name for c in COLUMNS if c.text}
 
     def __len__(self) -> int:
         return self.count

@@ -19,8 +19,7 @@ from pathlib import Path
 from sim.errors import InputError, Problem
 from sim.experiment import results
 from sim.experiment.executors import make_executor
-from sim.experiment.outcomes import COLUMNS, influence_columns
-from sim.experiment.runner import Experiment, holder_names, run_experiment
+from sim.experiment.runner import Experiment, run_columns, run_experiment
 from sim.experiment.signals import Interrupted
 from sim.experiment.sink import FAILURES, RUNS, RunSink
 from sim.experiment.summary import influence_bands, summarise
@@ -115,8 +114,7 @@ def _run_study(
     if getattr(ex, "scheduler", None):
         info["scheduler"] = ex.scheduler
     results.write_json(folder / "manifest.json", results.manifest(**info, status="running"))
-    holders = holder_names(scenario)
-    columns = [c.name for c in COLUMNS] + [c.name for c in influence_columns(holders)]
+    columns = run_columns(scenario)
     try:
         sink = (RunSink.reopen if resume is not None else RunSink.create)(folder, columns)
         exp = run_experiment(
