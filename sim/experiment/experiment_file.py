@@ -9,7 +9,7 @@
     set: {horizon_months: 60}        # optional: changes to every design first
     replications: 200
     seed: 7
-    metrics: [decision_latency_months, fracture]      # optional: the table's columns
+    metrics: [reserved_latency_months, fracture]      # optional: the table's columns
     format: csv                      # or parquet
 
 ``designs:`` lists two or more scenario files (the first is the baseline) for a
