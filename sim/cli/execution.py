@@ -55,6 +55,23 @@ ResumeOpt = Annotated[
     ),
 ]
 
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="Tables on disk: csv (default) or parquet (runs, influence, sweep and "
+        "comparison tables; columns in docs/api.md).",
+    ),
+]
+SaveExperimentOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--save-experiment",
+        help="Also write this study as a YAML experiment file, to rerun with "
+        "`sim experiment FILE`.",
+    ),
+]
+
 
 def check(executor: str, scheduler: str | None, resume: Path | None, out: Path | None) -> None:
     """Reject option combinations that cannot work, before any work starts."""
@@ -62,6 +79,10 @@ def check(executor: str, scheduler: str | None, resume: Path | None, out: Path |
         raise InputError(f"--executor must be local, serial or dask, got {executor!r}")
     if scheduler and executor != "dask":
         raise InputError("--scheduler is for --executor dask: add --executor dask")
+    if executor == "dask":
+        from sim.experiment.executors import require_dask
+
+        require_dask()
     if resume is not None and out is not None:
         raise InputError("give either --resume FOLDER (to finish a run) or -o FOLDER, not both")
 

@@ -161,7 +161,8 @@ def run_comparison(
     done = []
     with make_executor(executor, workers, scheduler) as ex:
         for label, loaded in zip(labels, designs, strict=True):
-            sink = store.sink(results._safe(label), loaded.scenario) if store else None
+            key = results._safe(label)
+            sink = store.sink(key, loaded.scenario, {"design": label}) if store else None
             exp = run_experiment(
                 loaded.scenario, replications, seed, workers, progress, executor=ex, sink=sink
             )

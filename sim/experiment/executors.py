@@ -172,12 +172,9 @@ class DaskExecutor(Executor):
             return
         import logging
 
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError:  # pragma: no cover - dask is a declared dependency
-            raise InputError(
-                "--executor dask needs dask.distributed: pip install 'dask[distributed]'"
-            ) from None
+        require_dask()
+        from dask.distributed import Client, LocalCluster
+
         if self.scheduler:
             try:
                 self._client = Client(self.scheduler, timeout="20s")
@@ -238,6 +235,24 @@ class DaskExecutor(Executor):
                 client.cancel(pending)
 
 
+DASK_MISSING = (
+    "--executor dask needs Dask, which is an optional extra: pip install "
+    "'consortium-sim[cluster]' (or use --executor local)"
+)
+
+
+def require_dask() -> None:
+    """Check that ``dask.distributed`` can be imported.
+
+    Raises:
+        InputError: it cannot (Dask is the ``cluster`` extra), saying how to install it.
+    """
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        raise InputError(DASK_MISSING) from None
+
+
 def make_executor(name: str = "local", workers: int = 0, scheduler: str | None = None) -> Executor:
     """An executor by name.
 
@@ -247,7 +262,8 @@ def make_executor(name: str = "local", workers: int = 0, scheduler: str | None =
         scheduler: Dask scheduler address; only with ``dask``.
 
     Raises:
-        InputError: unknown name, or a scheduler given without ``dask``.
+        InputError: unknown name, a scheduler given without ``dask``, or ``dask`` asked
+            for without Dask installed (the ``cluster`` extra).
     """
     if name not in EXECUTORS:
         raise InputError(f"--executor must be one of {', '.join(EXECUTORS)}, got {name!r}")
@@ -257,4 +273,5 @@ def make_executor(name: str = "local", workers: int = 0, scheduler: str | None =
         return Serial()
     if name == "local":
         return LocalPool(workers)
+    require_dask()  # before any folder is made or work starts
     return DaskExecutor(workers, scheduler)

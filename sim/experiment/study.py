@@ -33,10 +33,13 @@ class RunOutput:
     Attributes:
         folder: the results folder.
         summary: the summary, as in ``summary.json``.
+        experiment: the replications (rows read back from ``runs.csv``) and pooled
+            histograms, for pictures drawn later; None when a finished folder was reopened.
     """
 
     folder: Path
     summary: dict
+    experiment: Experiment | None = None
 
 
 def run_study(
@@ -139,7 +142,7 @@ def _run_study(
         results.manifest(**info, status="complete", ended=results.now(), files=files),
     )
     sink.discard_checkpoint()
-    return RunOutput(folder, summary)
+    return RunOutput(folder, summary, exp)
 
 
 def _write_results(folder: Path, exp: Experiment, loaded: LoadedScenario, report) -> tuple:

@@ -74,6 +74,20 @@ class Point:
         """``path=value, path=value``."""
         return ", ".join(f"{k}={v}" for k, v in self.params.items())
 
+    def columns(self) -> dict[str, object]:
+        """The leading columns of the point's ``runs.csv``: ``point`` and each parameter.
+
+        A parameter is named by its dotted path; one that would clash with an outcome
+        column (a sweep over the scenario's ``seed``) gets a ``param:`` prefix.
+        """
+        from sim.experiment.outcomes import COLUMNS
+
+        taken = {c.name for c in COLUMNS} | {"point"}
+        out: dict[str, object] = {"point": self.index}
+        for path, value in self.params.items():
+            out[f"param:{path}" if path in taken else path] = value
+        return out
+
 
 @dataclass
 class Sweep:
@@ -293,7 +307,7 @@ def run_sweep(
                 if progress is not None:
                     progress(replications)
                 continue
-            sink = store.sink(p.index, p.scenario) if store is not None else None
+            sink = store.sink(p.index, p.scenario, p.columns()) if store is not None else None
             exp = run_experiment(
                 p.scenario, replications, seed, workers, progress, executor=ex, sink=sink
             )
