@@ -31,7 +31,7 @@ from sim.errors import InputError, Problem
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.schema import Scenario
 
-ENGINES = ("auto", "mesa")
+ENGINES = ("auto", "mesa", "fast")
 Source = str | Path | Scenario | LoadedScenario
 Progress = Callable[[int], None]
 
@@ -59,7 +59,7 @@ def _load(path: str | Path) -> LoadedScenario:
 
 
 def check_engine(engine: str) -> str:
-    """The engine name, checked (``auto`` and ``mesa`` run the Mesa model).
+    """The engine name, checked (:mod:`sim.experiment.engines`).
 
     Raises:
         ValueError: an unknown engine.
@@ -151,7 +151,8 @@ def run(
         n: replications (default: the scenario's ``replications``).
         seed: root seed (default: the scenario's ``seed``).
         workers: worker processes (default: all cores; 1 runs in this process).
-        engine: ``auto`` or ``mesa`` (the Mesa model; the only engine for now).
+        engine: ``auto`` (default: the fast engine when it models everything the
+            scenario uses, else Mesa), ``mesa`` or ``fast`` (identical rows).
         set: ``{"dotted.path": value}`` changes to the scenario, validated first.
         executor: ``local``, ``serial`` or ``dask`` (the ``cluster`` extra).
         scheduler: a Dask scheduler address (``dask`` only).
@@ -200,6 +201,7 @@ def run(
         executor=executor,
         scheduler=scheduler,
         resume=resume,
+        engine=engine,
     )
     if format == "parquet":
         tables.to_parquet(output.folder)
@@ -229,7 +231,7 @@ def compare(
         n: replications per design (default: the first design's).
         seed: root seed shared by every design (default: the first design's).
         workers: worker processes (default: all cores).
-        engine: ``auto`` or ``mesa``.
+        engine: ``auto``, ``mesa`` or ``fast``.
         set: changes applied to every design the same way.
         executor: ``local``, ``serial`` or ``dask``.
         scheduler: a Dask scheduler address.
@@ -271,6 +273,7 @@ def compare(
         executor=executor,
         scheduler=scheduler,
         resume=resume,
+        engine=engine,
     )
     if format == "parquet":
         tables.to_parquet(where)
@@ -319,7 +322,7 @@ def sweep(
         n: replications per point (default: the scenario's).
         seed: root seed shared by every point (common random numbers).
         workers: worker processes (default: all cores).
-        engine: ``auto`` or ``mesa``.
+        engine: ``auto``, ``mesa`` or ``fast``.
         set: changes to the base scenario, before the grid.
         executor: ``local``, ``serial`` or ``dask``.
         scheduler: a Dask scheduler address.
@@ -361,6 +364,7 @@ def sweep(
         executor=executor,
         scheduler=scheduler,
         resume=resume,
+        engine=engine,
     )
     if format == "parquet":
         tables.to_parquet(where)

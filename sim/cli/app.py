@@ -89,6 +89,7 @@ def run(
     scheduler: execution.SchedulerOpt = None,
     resume: execution.ResumeOpt = None,
     fmt: execution.FormatOpt = "csv",
+    engine: execution.EngineOpt = "auto",
 ) -> None:
     """Run a scenario many times; print a summary and write a results folder."""
     from sim import api
@@ -98,6 +99,7 @@ def run(
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
     loaded = load_scenario(resolve(scenario))
+    execution.prepare_engine(engine, [loaded.scenario])
 
     from sim.cli.render import power_gap_table, progress_bar, summary_table
     from sim.experiment.study import resume_plan
@@ -124,6 +126,7 @@ def run(
             progress=advance,
             executor=executor,
             scheduler=scheduler,
+            engine=engine,
         )
     if as_json:
         typer.echo(json.dumps(res.summary, indent=2))

@@ -36,6 +36,7 @@ def compare(
     resume: execution.ResumeOpt = None,
     fmt: execution.FormatOpt = "csv",
     save_experiment: execution.SaveExperimentOpt = None,
+    engine: execution.EngineOpt = "auto",
 ) -> None:
     """Compare governance designs with common random numbers: table, plots, report."""
     from sim.cli.app import check_counts
@@ -51,6 +52,7 @@ def compare(
     from sim.scenario.shipped import resolve
 
     designs = [load_scenario(resolve(s)) for s in scenarios]  # all validated before any run
+    execution.prepare_engine(engine, [d.scenario for d in designs])
     first = designs[0].scenario
     n = replications or first.replications
     seed = first.seed if seed is None else seed
@@ -77,6 +79,7 @@ def compare(
             report=True,
             progress=advance,
             executor=executor,
+            engine=engine,
             scheduler=scheduler,
         )
     finish(res)

@@ -47,6 +47,15 @@ SchedulerOpt = Annotated[
         "default: a local Dask cluster started for this job).",
     ),
 ]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="auto (the compiled fast engine when it models everything the scenario uses, "
+        "else Mesa, saying why), mesa (the reference Mesa model) or fast; both give "
+        "identical numbers.",
+    ),
+]
 ResumeOpt = Annotated[
     Path | None,
     typer.Option(
@@ -152,3 +161,26 @@ def exit_if_any_failures(parts: list[tuple[str, dict, str, Path]]) -> None:
     if lines:
         typer.echo("\n".join(lines), err=True)
         sys.exit(1)
+
+
+def prepare_engine(engine: str, scenarios) -> None:
+    """Check ``--engine``, say why ``auto`` sends a scenario to Mesa, load the fast engine.
+
+    The fast engine is loaded (compiled on first use, with a message) before the progress
+    bar starts.
+
+    Raises:
+        InputError: an unknown engine, or ``fast`` for a scenario it does not model.
+    """
+    from sim.experiment.engines import resolve
+
+    chosen = set()
+    for scenario in scenarios:
+        name, note = resolve(scenario, engine)
+        chosen.add(name)
+        if note is not None:
+            typer.echo(f"Note: {note}.", err=True)
+    if "fast" in chosen:
+        from sim.fast.engine import warm_up
+
+        warm_up(lambda message: typer.echo(message, err=True))

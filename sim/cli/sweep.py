@@ -36,6 +36,7 @@ def sweep(
     resume: execution.ResumeOpt = None,
     fmt: execution.FormatOpt = "csv",
     save_experiment: execution.SaveExperimentOpt = None,
+    engine: execution.EngineOpt = "auto",
 ) -> None:
     """Run a scenario over a grid of parameter values: sweep.csv, plots, report."""
     from sim.cli.app import check_counts
@@ -50,6 +51,7 @@ def sweep(
     from sim.scenario.shipped import resolve
 
     loaded = load_scenario(resolve(scenario))
+    execution.prepare_engine(engine, [loaded.scenario])
     parsed = [parse_setting(s) for s in settings]
     points = len(build_points(loaded.scenario, parsed))  # fail fast, before the bar
     n = replications or loaded.scenario.replications
@@ -79,6 +81,7 @@ def sweep(
             report=True,
             progress=advance,
             executor=executor,
+            engine=engine,
             scheduler=scheduler,
         )
     finish(res, str(scenario))

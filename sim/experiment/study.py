@@ -55,6 +55,7 @@ def run_study(
     executor: str = "local",
     scheduler: str | None = None,
     resume: str | Path | None = None,
+    engine: str = "mesa",
 ) -> RunOutput:
     """Run a scenario and write its results folder (or finish an interrupted one).
 
@@ -73,6 +74,7 @@ def run_study(
         executor: ``local``, ``serial`` or ``dask`` (see :mod:`sim.experiment.executors`).
         scheduler: Dask scheduler address (``dask`` only; None starts a local cluster).
         resume: a folder of an interrupted run of this scenario to finish.
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Returns:
         The folder and the summary.
@@ -82,7 +84,8 @@ def run_study(
         Interrupted: stopped by Ctrl-C or SIGTERM; completed chunks are kept.
     """
     # Connect to a cluster before making a folder, so a bad --scheduler leaves none behind.
-    with make_executor(executor, workers, scheduler) as ex:
+    with make_executor(executor, workers, scheduler, engine) as ex:
+        ex.engine_for(loaded.scenario)  # a scenario --engine fast cannot run fails here
         return _run_study(
             loaded, replications, seed, workers, out, results_root, progress, report, ex, resume
         )
@@ -110,7 +113,7 @@ def _run_study(
             "replications": replications,
             "started": results.now(),
         }
-    info.update(executor=ex.name, workers=ex.workers)
+    info.update(executor=ex.name, workers=ex.workers, engine=ex.engines[scenario.name])
     if getattr(ex, "scheduler", None):
         info["scheduler"] = ex.scheduler
     results.write_json(folder / "manifest.json", results.manifest(**info, status="running"))

@@ -277,6 +277,7 @@ def run_sweep(
     executor: str = "local",
     scheduler: str | None = None,
     store: PointStore | None = None,
+    engine: str = "mesa",
 ) -> Sweep:
     """Run every point of the grid (validated first) with the same seeds.
 
@@ -293,13 +294,14 @@ def run_sweep(
         scheduler: Dask scheduler address (``dask`` only; None starts a local cluster).
         store: where points stream their rows and leave their summaries (resumable);
             None keeps rows in memory.
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Returns:
         The sweep, every point with its summary.
     """
     points = points if points is not None else build_points(base.scenario, settings)
     name = Path(base.path).name or base.scenario.name
-    with make_executor(executor, workers, scheduler) as ex:
+    with make_executor(executor, workers, scheduler, engine) as ex:
         for p in points:
             # Resume (issue 4): a finished point is read back, a stopped one continued.
             p.summary = store.done(p.index) if store is not None else None
@@ -354,6 +356,7 @@ def sweep_study(
     executor: str = "local",
     scheduler: str | None = None,
     resume: str | Path | None = None,
+    engine: str = "mesa",
 ) -> tuple[Path, Sweep]:
     """One ``sim sweep``: validate the grid, run it, write a results folder.
 
@@ -373,6 +376,7 @@ def sweep_study(
     points = build_points(base.scenario, settings)  # all points valid before anything runs
     info = {
         "kind": "sweep",
+        "engine": engine,
         "scenario": base.path,
         "scenario_title": base.scenario.name,
         "scenario_sha256": base.sha256,
@@ -431,6 +435,7 @@ def _run_and_write(
             executor=executor,
             scheduler=scheduler,
             store=store,
+            engine=info.get("engine", "mesa"),
         )
         files += [f for p in points for f in store.files(p.index)]
         files += ["sweep.csv", "sweep.json"]

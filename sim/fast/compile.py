@@ -59,7 +59,7 @@ def register() -> None:
     os.environ["NUMBA_CACHE_DIR"] = str(folder)
     from numba.core import config
 
-    config.CACHE_DIR = str(folder)
+    config.CACHE_DIR = str(folder)  # type: ignore[attr-defined]
     from numba.extending import overload
 
     import sim.experiment.latency
@@ -71,7 +71,7 @@ def register() -> None:
     from sim.model.shared import SHARED_RULES
 
     for fn in SHARED_RULES:
-        overload(fn, jit_options={"cache": True})(_typer(fn))
+        overload(fn, jit_options={"cache": True})(_typer(fn))  # type: ignore[typeddict-unknown-key]
     _REGISTERED = True
 
 

@@ -69,7 +69,7 @@ def run_chunk(scenario: Scenario, start: int, seeds: list[int]) -> ChunkResult:
         try:
             rng = np.random.default_rng(seed)
             rng.integers(np.iinfo(np.int32).max)  # as mesa.Model.__init__ does
-            world = np.random.Generator(rng.bit_generator.jumped())
+            world = np.random.Generator(rng.bit_generator.jumped())  # type: ignore[attr-defined]
             done = k.replicate(
                 rng, world, *args, rf, ri, tally.latency, tally.reserved, tally.routine,
                 tally.influence,
