@@ -15,7 +15,13 @@ the venture reformed into a single-leader company), ``STATE`` (the state funder 
 the de facto leader), ``EXIT`` (a member left, the venture runs on) and ``RUN`` (still
 running). Each replication is classified by :func:`classify`; :func:`backtest` runs every
 case with :func:`~sim.experiment.runner.run_experiment` and reports the simulated
-distribution of categories and timing against the actual one.
+distribution of categories and timing against the actual one, scored with proper scores
+against two baselines (:mod:`sim.experiment.scoring`; :func:`report` gives the totals).
+
+A case still running is ``{category: RUN, years: <years observed>}``: it is
+right-censored at the years observed. ``metadata.sources`` maps each field path whose
+value is sourced to its source (checked to name real paths); every other value is a
+default.
 
 The same classification gives the base rates that calibration targets
 (:func:`base_rates`: termination within seven years, the annual hazard, the share of
@@ -33,11 +39,12 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import InputError, Problem
-from sim.experiment import stats
+from sim.experiment import scoring, stats
 from sim.experiment.runner import run_experiment
 from sim.experiment.summary import summarise
 from sim.scenario.loader import LoadedScenario, load_scenario
 
+FORECASTS = scoring.FORECASTS
 CATEGORIES = ("BUY", "DISS", "LEAD", "STATE", "EXIT", "RUN")
 EVIDENCE_CATEGORY = {
     "BUY": "BUY",
@@ -54,6 +61,7 @@ TERMINATION_CATEGORY = {
     "liquidated": "DISS",
     "wind_up": "DISS",
     "reform": "LEAD",
+    "control": "LEAD",  # a holder took a majority of the equity; STATE when the state funder
 }
 
 
@@ -87,11 +95,10 @@ def classify(row: dict, funder: str | None = None) -> Outcome:
         The replication's outcome; years = months / 12.
     """
     if row["termination"]:
-        return Outcome(
-            TERMINATION_CATEGORY.get(row["termination"], "DISS"),
-            row["termination_by"],
-            row["months"] / 12,
-        )
+        category = TERMINATION_CATEGORY.get(row["termination"], "DISS")
+        if row["termination"] == "control" and funder is not None:
+            category = "STATE" if row["termination_by"] == funder else category
+        return Outcome(category, row["termination_by"], row["months"] / 12)
     if row["leader"]:
         category = "STATE" if funder is not None and row["leader"] == funder else "LEAD"
         return Outcome(category, row["leader"], row["leader_month"] / 12)
@@ -173,6 +180,12 @@ class CaseResult:
             (None when it never happened in simulation).
         timing_rank: share of simulated outcomes of the actual category that came no later
             than the actual one (0.5 = the actual timing is the simulated median).
+        censored: the case is still running (``RUN``), censored at ``actual.years``.
+        scores: per forecast (:data:`~sim.experiment.scoring.FORECASTS`), its scores
+            (:data:`~sim.experiment.scoring.SCORES`; lower is better).
+        forecast_shares: per forecast, its probability of each category.
+        sha256: the case file's digest.
+        sourced: the field paths ``metadata.sources`` names as sourced.
         summary: the run's summary (as :func:`~sim.experiment.summary.summarise`).
         outcomes: each replication's outcome.
     """
@@ -187,6 +200,11 @@ class CaseResult:
     p_actual_who: float | None
     years_q: list[float] | None
     timing_rank: float | None
+    censored: bool
+    scores: dict[str, dict[str, float | None]]
+    forecast_shares: dict[str, dict[str, float]]
+    sha256: str
+    sourced: list[str]
     summary: dict = field(repr=False)
     outcomes: list[Outcome] = field(repr=False)
 
@@ -218,7 +236,7 @@ def historical_outcome(loaded: LoadedScenario) -> Outcome:
             )
         )
     years = meta.get("years")
-    if not isinstance(years, int | float) or years <= 0:
+    if not isinstance(years, int | float) or isinstance(years, bool) or years <= 0:
         raise InputError(located(f"years must be a positive number, got {years!r}"))
     if years * 12 > loaded.scenario.horizon_months:
         raise InputError(
@@ -258,6 +276,19 @@ def run_case(
     funder = s.state_funder.name if s.state_funder is not None else None
     exp = run_experiment(s, replications, seed, workers, progress)
     outcomes = [classify(r, funder) for r in exp.rows]
+    censored = actual.category == "RUN"
+    horizon = s.horizon_months / 12
+    forecasts = {
+        "model": scoring.empirical(
+            [o.category for o in outcomes], [o.years for o in outcomes], horizon, CATEGORIES
+        ),
+        **{k: scoring.parametric(k, horizon, CATEGORIES, len(outcomes)) for k in FORECASTS[1:]},
+    }
+    scores = {
+        k: scoring.score(f, actual.category, actual.years, censored, horizon)
+        for k, f in forecasts.items()
+    }
+    sources = s.metadata.get("sources")
     n = len(outcomes)
     counts = Counter(o.category for o in outcomes)
     same = [o for o in outcomes if o.category == actual.category]
@@ -276,6 +307,11 @@ def run_case(
         p_actual_who=(sum(o.who == actual.who for o in same) / n) if actual.who else None,
         years_q=[float(q) for q in np.quantile(years, [0.1, 0.5, 0.9])] if len(same) else None,
         timing_rank=float(np.mean(years <= actual.years)) if len(same) else None,
+        censored=censored,
+        scores=scores,
+        forecast_shares={k: dict(f.categories) for k, f in forecasts.items()},
+        sha256=loaded.sha256,
+        sourced=sorted(map(str, sources)) if isinstance(sources, dict) else [],
         summary=summarise(exp, Path(loaded.path).name),
         outcomes=outcomes,
     )
@@ -318,7 +354,8 @@ CSV_COLUMNS = (
     ["case", "actual_category", "actual_who", "actual_years", "replications"]
     + [f"sim_{c}" for c in CATEGORIES]
     + ["p_actual", "p_actual_lo", "p_actual_hi", "p_actual_who"]
-    + ["sim_years_q10", "sim_years_median", "sim_years_q90", "timing_rank"]
+    + ["sim_years_q10", "sim_years_median", "sim_years_q90", "timing_rank", "censored"]
+    + [f"{k}_{m}" for k in scoring.FORECASTS for m in scoring.SCORES]
 )
 
 
@@ -343,6 +380,80 @@ def table_rows(results: Sequence[CaseResult]) -> list[dict]:
                 "sim_years_median": q[1],
                 "sim_years_q90": q[2],
                 "timing_rank": r.timing_rank,
+                "censored": r.censored,
+                **{f"{k}_{m}": r.scores[k][m] for k in scoring.FORECASTS for m in scoring.SCORES},
             }
         )
     return rows
+
+
+def totals(results: Sequence[CaseResult]) -> dict[str, dict[str, float | None]]:
+    """Mean of each score over the cases, per forecast (category scores: uncensored only)."""
+    return {k: scoring.mean_scores([r.scores[k] for r in results]) for k in scoring.FORECASTS}
+
+
+def top_two_hits(results: Sequence[CaseResult]) -> dict[str, int]:
+    """Per forecast, in how many uncensored cases the actual category is among its two likeliest.
+
+    Ties are broken by the order of :data:`CATEGORIES` (BUY first), as a reader would.
+    """
+    hits = dict.fromkeys(scoring.FORECASTS, 0)
+    for r in results:
+        if r.censored:
+            continue
+        for k in scoring.FORECASTS:
+            probs = r.forecast_shares[k]
+            ranked = sorted(CATEGORIES, key=lambda c: (-probs[c], CATEGORIES.index(c)))
+            hits[k] += r.actual.category in ranked[:2]
+    return hits
+
+
+def report(results: Sequence[CaseResult], seed: int) -> dict:
+    """The scored backtest as plain data: ``{"cases": [...], "score": {...}, ...}``.
+
+    ``score`` holds, per forecast (model, baseline, exponential), the mean Brier, log,
+    timing and CRPS scores (lower is better); ``top_two`` the top-two hit counts;
+    ``wins`` in how many cases the model scored better than each baseline.
+    """
+    cases = []
+    for r in results:
+        cases.append(
+            {
+                "case": r.case,
+                "title": r.title,
+                "sha256": r.sha256,
+                "actual": {
+                    "category": r.actual.category,
+                    "who": r.actual.who,
+                    "years": r.actual.years,
+                    "censored": r.censored,
+                },
+                "replications": r.replications,
+                "shares": r.shares,
+                "p_actual": r.p_actual,
+                "scores": r.scores,
+                "forecast_shares": r.forecast_shares,
+                "sourced": r.sourced,
+            }
+        )
+    wins = {
+        b: {
+            m: sum(
+                r.scores["model"][m] is not None and r.scores["model"][m] < r.scores[b][m]  # type: ignore[operator]
+                for r in results
+            )
+            for m in scoring.SCORES
+        }
+        for b in scoring.FORECASTS[1:]
+    }
+    return {
+        "cases": cases,
+        "score": totals(results),
+        "top_two": top_two_hits(results),
+        "wins": wins,
+        "scored": {
+            "category": sum(not r.censored for r in results),
+            "timing": len(results),
+        },
+        "seed": seed,
+    }
