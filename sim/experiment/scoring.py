@@ -166,7 +166,8 @@ def crps(f: Forecast, years: float, censored: bool) -> float:
     """CRPS of the years to the outcome over [0, horizon] (censored form when censored).
 
     Uncensored: the integral over [0, horizon] of (F(t) - 1{t >= years})^2; censored at
-    ``years``: the integral of F(t)^2 over [0, years]. In years; lower is better.
+    ``years``: the integral of F(t)^2 over [0, years]. In years, integrated on the
+    monthly grid (within 1/24 year of the exact value); lower is better.
     """
     g, cdf = f.grid, f.cdf
     if censored:

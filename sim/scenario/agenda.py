@@ -176,8 +176,9 @@ class TransferEvent(Strict):
         month: month of the sale.
         seller: a partner, investor or the state funder.
         buyer: a partner, investor or the state funder, or a new outside investor's name.
-        stake: the block, a share of the whole equity in (0, 1]; more than the seller holds
-            at the time sells all it holds.
+        stake: the block, a share of the whole equity in (0, 1]; at most what the seller
+            holds along the scripted stake path (checked); when capital calls or equity
+            issues have diluted the seller since, it sells all it still holds.
         title: readable title.
     """
 
