@@ -186,6 +186,8 @@ class CaseResult:
         forecast_shares: per forecast, its probability of each category.
         sha256: the case file's digest.
         sourced: the field paths ``metadata.sources`` names as sourced.
+        episode_of: the case this one is a later episode of (``metadata.episode_of``), or
+            "" for a venture's first (independent) case.
         summary: the run's summary (as :func:`~sim.experiment.summary.summarise`).
         outcomes: each replication's outcome.
     """
@@ -205,6 +207,7 @@ class CaseResult:
     forecast_shares: dict[str, dict[str, float]]
     sha256: str
     sourced: list[str]
+    episode_of: str
     summary: dict = field(repr=False)
     outcomes: list[Outcome] = field(repr=False)
 
@@ -243,6 +246,26 @@ def historical_outcome(loaded: LoadedScenario) -> Outcome:
             located(
                 f"the outcome came after {years} years but horizon_months is "
                 f"{loaded.scenario.horizon_months}: raise the horizon past the outcome"
+            )
+        )
+    sources = loaded.scenario.metadata.get("sources")
+    if not isinstance(sources, dict) or not sources:
+        raise InputError(
+            Problem(
+                "a case names the source of each sourced value: metadata: {sources: "
+                "{<field path>: <source>}} (e.g. partners.0.stake: 'evidence.md (b) ...'); "
+                "every value not listed is a default",
+                file=loaded.path,
+                path="metadata.sources",
+            )
+        )
+    episode = loaded.scenario.metadata.get("episode_of")
+    if episode is not None and not isinstance(episode, str):
+        raise InputError(
+            Problem(
+                "episode_of names the case file (stem) this episode continues",
+                file=loaded.path,
+                path="metadata.episode_of",
             )
         )
     return Outcome(EVIDENCE_CATEGORY[category], str(meta.get("who") or ""), float(years))
@@ -312,6 +335,7 @@ def run_case(
         forecast_shares={k: dict(f.categories) for k, f in forecasts.items()},
         sha256=loaded.sha256,
         sourced=sorted(map(str, sources)) if isinstance(sources, dict) else [],
+        episode_of=str(s.metadata.get("episode_of") or ""),
         summary=summarise(exp, Path(loaded.path).name),
         outcomes=outcomes,
     )
@@ -412,8 +436,10 @@ def report(results: Sequence[CaseResult], seed: int) -> dict:
     """The scored backtest as plain data: ``{"cases": [...], "score": {...}, ...}``.
 
     ``score`` holds, per forecast (model, baseline, exponential), the mean Brier, log,
-    timing and CRPS scores (lower is better); ``top_two`` the top-two hit counts;
-    ``wins`` in how many cases the model scored better than each baseline.
+    timing and CRPS scores (lower is better); ``score_independent`` the same over each
+    venture's first case only (episodes, ``metadata.episode_of``, left out); ``top_two``
+    the top-two hit counts; ``wins`` in how many cases the model scored better than each
+    baseline.
     """
     cases = []
     for r in results:
@@ -434,6 +460,7 @@ def report(results: Sequence[CaseResult], seed: int) -> dict:
                 "scores": r.scores,
                 "forecast_shares": r.forecast_shares,
                 "sourced": r.sourced,
+                "episode_of": r.episode_of,
             }
         )
     wins = {
@@ -446,9 +473,12 @@ def report(results: Sequence[CaseResult], seed: int) -> dict:
         }
         for b in scoring.FORECASTS[1:]
     }
+    first = [r for r in results if not r.episode_of]
     return {
         "cases": cases,
         "score": totals(results),
+        "score_independent": totals(first) if first else None,
+        "independent_cases": [r.case for r in first],
         "top_two": top_two_hits(results),
         "wins": wins,
         "scored": {
