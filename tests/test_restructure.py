@@ -77,11 +77,15 @@ def test_rescue_when_partners_can_pay_changes_nothing_in_control():
 
 
 def test_transfer_of_a_whole_stake_is_an_exit_and_between_two_a_buy_out():
-    v = run(with_events({"type": "transfer", "month": 2, "seller": "C", "buyer": "B", "stake": 0.2}))
+    v = run(
+        with_events({"type": "transfer", "month": 2, "seller": "C", "buyer": "B", "stake": 0.2})
+    )
     assert v.fracture == (2, "C", "exit")
     assert v.holders[1].stake == pytest.approx(0.4)
     assert v.holders[1].capital == pytest.approx(100 - 0.2 * 100)
-    v = run(two_partners({"type": "transfer", "month": 4, "seller": "B", "buyer": "A", "stake": 0.5}))
+    v = run(
+        two_partners({"type": "transfer", "month": 4, "seller": "B", "buyer": "A", "stake": 0.5})
+    )
     assert v.fracture == (4, "B", "buy_out") and v.termination == ("acquired", "A")
 
 
@@ -103,7 +107,11 @@ def test_governance_change_lets_a_blocked_decision_pass():
         )
 
     assert run(data()).decisions == []
-    change = {"type": "governance_change", "month": 4, "governance": {"routine": {"rule": "simple_majority"}}}
+    change = {
+        "type": "governance_change",
+        "month": 4,
+        "governance": {"routine": {"rule": "simple_majority"}},
+    }
     v = run(data(change))
     assert [d[0] for d in v.decisions] == [4]
     assert v.scenario.governance.routine.rule == "simple_majority"
@@ -204,7 +212,9 @@ def test_transfers_follow_the_stake_path():
 
 
 def test_sources_must_name_real_field_paths():
-    data = scripted(metadata={"sources": {"partners.A.stake": "annual report", "partners.0.veto": "x"}})
+    data = scripted(
+        metadata={"sources": {"partners.A.stake": "annual report", "partners.0.veto": "x"}}
+    )
     validate_mapping(data)
     data["metadata"]["sources"]["partners.0.stak"] = "typo"
     with pytest.raises(InputError, match="not a field path"):

@@ -64,8 +64,9 @@ def test_a_sharper_right_forecast_scores_better():
     right = scoring.empirical(["BUY"] * 9 + ["DISS"], [4.2] * 10, 10.0, CATS)
     vague = scoring.parametric("exponential", 10.0, CATS, 10)
     for name in ("brier", "log", "timing", "crps"):
-        assert scoring.score(right, "BUY", 4.5, False, 10.0)[name] < (
-            scoring.score(vague, "BUY", 4.5, False, 10.0)[name]
+        assert (
+            scoring.score(right, "BUY", 4.5, False, 10.0)[name]
+            < (scoring.score(vague, "BUY", 4.5, False, 10.0)[name])
         )
 
 
