@@ -26,6 +26,13 @@ def backtest(
         Path | None,
         typer.Option("-o", "--out", help="Results folder (new or empty; default: results/...)."),
     ] = None,
+    write_doc: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-doc",
+            help="Also write the scored table between <!-- backtest:start/end --> in this file.",
+        ),
+    ] = None,
     as_json: Annotated[
         bool,
         typer.Option("--json", help="Print the scored backtest as JSON (cases and total scores)."),
@@ -41,6 +48,8 @@ def backtest(
     from sim.cli.app import check_counts
 
     check_counts(replications, workers, seed)
+    if write_doc is not None:
+        check_markers(write_doc)
 
     from rich.table import Table
 
@@ -56,11 +65,19 @@ def backtest(
 
         results = run_backtest(folder, replications, seed, workers or default_workers(), progress)
     written = write_backtest(results, out, seed=seed)
+    if write_doc is not None:
+        from sim.docs import replace_between
+        from sim.experiment.skill import markdown, report
+
+        command = f"sim backtest {folder} -n {replications} --seed {seed} --write-doc {write_doc}"
+        text = write_doc.read_text(encoding="utf-8")
+        block = markdown(report(results, seed), replications, command)
+        write_doc.write_text(replace_between(text, "backtest", block), encoding="utf-8")
     if as_json:
         import json
 
-        from sim.experiment.backtest import report
         from sim.experiment.results import finite
+        from sim.experiment.skill import report
 
         typer.echo(json.dumps(finite(report(results, seed)), indent=2, ensure_ascii=False))
         typer.echo(f"Results: {written}", err=True)
@@ -90,12 +107,30 @@ def backtest(
     typer.echo(f"Results: {written}")
 
 
+def check_markers(path: Path) -> None:
+    """Fail early (exit 2) when ``path`` lacks the ``<!-- backtest:start/end -->`` markers."""
+    from sim.errors import InputError, Problem
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise InputError(Problem(f"cannot read it: {err.strerror}", file=str(path))) from None
+    if "<!-- backtest:start -->" not in text or "<!-- backtest:end -->" not in text:
+        raise InputError(
+            Problem(
+                "has no <!-- backtest:start --> ... <!-- backtest:end --> markers to write "
+                "the scored table between",
+                file=str(path),
+            )
+        )
+
+
 def score_table(results, seed: int):
     """The proper scores per case and in total (a rich table)."""
     from rich.table import Table
 
-    from sim.experiment.backtest import report
     from sim.experiment.scoring import FORECASTS
+    from sim.experiment.skill import report
 
     rep = report(results, seed)
     table = Table(title="Scores (lower is better): model / base rates / 7-year exponential")

@@ -13,7 +13,8 @@ from pathlib import Path
 from matplotlib.patches import Patch
 
 from sim.experiment import results as files
-from sim.experiment.backtest import CATEGORIES, CSV_COLUMNS, CaseResult, report, table_rows
+from sim.experiment.backtest import CATEGORIES, CaseResult
+from sim.experiment.skill import CSV_COLUMNS, report, table_rows
 from sim.reports.plots import figure, plt, styled
 
 CATEGORY_COLOURS = {
