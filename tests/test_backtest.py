@@ -160,6 +160,25 @@ def test_sim_backtest_json_and_manifest(tmp_path):
     assert manifest["seed"] == 9 and manifest["case_sha256"] == {"small": digest}
 
 
+def test_write_doc_fills_the_markers_and_says_the_verdict(tmp_path):
+    folder = _case(tmp_path, category="BUY", who="Sony", years=2.5)
+    doc = tmp_path / "doc.md"
+    doc.write_text("# Doc\n\n<!-- backtest:start -->\nold\n<!-- backtest:end -->\ntail\n")
+    cmd = [sys.executable, "-m", "sim", "backtest", str(folder), "-n", "3", "-j", "1"]
+    done = subprocess.run(
+        [*cmd, "-o", str(tmp_path / "o"), "--write-doc", str(doc)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    text = doc.read_text()
+    assert "old" not in text and text.endswith("tail\n")
+    assert "| small | BUY Sony, 2.5 y |" in text and "Verdict over all cases." in text
+    assert "Measured on this machine" in text
+    plain = tmp_path / "plain.md"
+    plain.write_text("no markers\n")
+    bad = subprocess.run([*cmd, "--write-doc", str(plain)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "markers" in bad.stderr
+
+
 def test_sim_backtest_cli(tmp_path):
     folder = _case(tmp_path, category="BUY", who="Sony", years=2.5)
     cmd = [sys.executable, "-m", "sim", "backtest", str(folder), "-n", "4", "-j", "1"]

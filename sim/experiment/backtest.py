@@ -188,6 +188,8 @@ class CaseResult:
         sourced: the field paths ``metadata.sources`` names as sourced.
         episode_of: the case this one is a later episode of (``metadata.episode_of``), or
             "" for a venture's first (independent) case.
+        conditional: the case is scripted on a pre-outcome fact that all but gives the
+            outcome (``metadata.conditional`` says which), so it is not a blind forecast.
         summary: the run's summary (as :func:`~sim.experiment.summary.summarise`).
         outcomes: each replication's outcome.
     """
@@ -208,6 +210,7 @@ class CaseResult:
     sha256: str
     sourced: list[str]
     episode_of: str
+    conditional: bool
     summary: dict = field(repr=False)
     outcomes: list[Outcome] = field(repr=False)
 
@@ -336,6 +339,7 @@ def run_case(
         sha256=loaded.sha256,
         sourced=sorted(map(str, sources)) if isinstance(sources, dict) else [],
         episode_of=str(s.metadata.get("episode_of") or ""),
+        conditional=bool(s.metadata.get("conditional")),
         summary=summarise(exp, Path(loaded.path).name),
         outcomes=outcomes,
     )

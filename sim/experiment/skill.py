@@ -77,9 +77,11 @@ def report(results: Sequence[CaseResult], seed: int) -> dict:
 
     ``score`` holds, per forecast (model, baseline, exponential), the mean Brier, log,
     timing and CRPS scores (lower is better); ``score_independent`` the same over each
-    venture's first case only (episodes, ``metadata.episode_of``, left out); ``top_two``
-    the top-two hit counts; ``wins`` in how many cases the model scored better than each
-    baseline.
+    venture's first case only (episodes, ``metadata.episode_of``, left out);
+    ``score_blind`` over the cases not flagged ``metadata.conditional`` (scripted on a
+    pre-outcome fact that all but gives the outcome); ``top_two`` the top-two hit
+    counts; ``wins`` in how many cases the model scored better than each baseline,
+    ``wins_both`` than both.
     """
     cases = []
     for r in results:
@@ -101,6 +103,7 @@ def report(results: Sequence[CaseResult], seed: int) -> dict:
                 "forecast_shares": r.forecast_shares,
                 "sourced": r.sourced,
                 "episode_of": r.episode_of,
+                "conditional": r.conditional,
             }
         )
     wins = {
@@ -111,11 +114,22 @@ def report(results: Sequence[CaseResult], seed: int) -> dict:
         for b in scoring.FORECASTS[1:]
     }
     first = [r for r in results if not r.episode_of]
+    blind = [r for r in results if not r.conditional]
+    both = {
+        m: sum(
+            all(_better(r.scores["model"][m], r.scores[b][m]) for b in scoring.FORECASTS[1:])
+            for r in results
+        )
+        for m in scoring.SCORES
+    }
     return {
         "cases": cases,
         "score": totals(results),
         "score_independent": totals(first) if first else None,
         "independent_cases": [r.case for r in first],
+        "score_blind": totals(blind) if blind else None,
+        "conditional_cases": [r.case for r in results if r.conditional],
+        "wins_both": both,
         "top_two": top_two_hits(results),
         "wins": wins,
         "scored": {
@@ -160,6 +174,7 @@ def markdown(rep: dict, replications: int, command: str) -> str:
         if a["censored"]:
             actual += " (running: censored)"
         name = case["case"] + (f" (episode of {case['episode_of']})" if case["episode_of"] else "")
+        name += " (conditional)" if case["conditional"] else ""
         cells = [" / ".join(_num(case["scores"][k][m]) for k in scoring.FORECASTS) for m in names]
         lines.append(f"| {name} | {actual} | {likely} | " + " | ".join(cells) + " |")
     lines += [
@@ -168,10 +183,14 @@ def markdown(rep: dict, replications: int, command: str) -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     scored = rep["scored"]["category"]
+    blind = len(rep["cases"]) - len(rep["conditional_cases"])
     for label, key, n in (
         ("all cases", "score", len(rep["cases"])),
         ("first case of each venture", "score_independent", len(rep["independent_cases"])),
+        ("without conditional cases", "score_blind", blind),
     ):
+        if key == "score_blind" and not rep["conditional_cases"]:
+            continue
         if rep[key] is None:
             continue
         for k in scoring.FORECASTS:
@@ -194,9 +213,9 @@ def verdict(rep: dict) -> str:
         if model is None or best is None:
             continue
         word = "beats" if model < best else "does NOT beat"
-        wins = min(rep["wins"][k][m] for k in scoring.FORECASTS[1:])
+        n = rep["scored"]["category" if m in ("brier", "log") else "timing"]
         parts.append(
             f"{label}: the model {word} the better baseline ({model:.2f} vs {best:.2f}; "
-            f"better than both in at least {wins} of the cases)"
+            f"better than both in {rep['wins_both'][m]} of {n} cases)"
         )
     return "Verdict over all cases. " + "; ".join(parts) + "."
