@@ -171,7 +171,7 @@ def test_write_doc_fills_the_markers_and_says_the_verdict(tmp_path):
     assert done.returncode == 0, done.stderr
     text = doc.read_text()
     assert "old" not in text and text.endswith("tail\n")
-    assert "| small | BUY Sony, 2.5 y |" in text and "Verdict over all cases." in text
+    assert "| small | BUY Sony, 2.5 y |" in text and "Verdict over all cases:" in text
     assert "Measured on this machine" in text
     plain = tmp_path / "plain.md"
     plain.write_text("no markers\n")

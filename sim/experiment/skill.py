@@ -202,20 +202,27 @@ def markdown(rep: dict, replications: int, command: str) -> str:
 
 
 def verdict(rep: dict) -> str:
-    """A plain sentence per score: does the model beat both baselines on the mean?"""
-    parts = []
-    for m, label in (("brier", "Brier"), ("log", "log"), ("timing", "timing"), ("crps", "CRPS")):
-        model = rep["score"]["model"][m]
-        best = min(
-            (rep["score"][k][m] for k in scoring.FORECASTS[1:] if rep["score"][k][m] is not None),
-            default=None,
-        )
-        if model is None or best is None:
+    """Plain sentences: does the model beat both baselines on the mean of each score?
+
+    Over all cases (with how many cases it beat both in), and again without the
+    conditional cases when there are any.
+    """
+    out = []
+    for key, label in (("score", "over all cases"), ("score_blind", "without conditional cases")):
+        totals_ = rep.get(key)
+        if totals_ is None or (key == "score_blind" and not rep["conditional_cases"]):
             continue
-        word = "beats" if model < best else "does NOT beat"
-        n = rep["scored"]["category" if m in ("brier", "log") else "timing"]
-        parts.append(
-            f"{label}: the model {word} the better baseline ({model:.2f} vs {best:.2f}; "
-            f"better than both in {rep['wins_both'][m]} of {n} cases)"
-        )
-    return "Verdict over all cases. " + "; ".join(parts) + "."
+        parts = []
+        for m, name in (("brier", "Brier"), ("log", "log"), ("timing", "timing"), ("crps", "CRPS")):
+            model = totals_["model"][m]
+            others = [totals_[k][m] for k in scoring.FORECASTS[1:] if totals_[k][m] is not None]
+            if model is None or not others:
+                continue
+            word = "beats" if model < min(others) else "does NOT beat"
+            text = f"{name}: the model {word} the better baseline ({model:.2f} vs {min(others):.2f}"
+            if key == "score":
+                n = rep["scored"]["category" if m in ("brier", "log") else "timing"]
+                text += f"; better than both in {rep['wins_both'][m]} of {n} cases"
+            parts.append(text + ")")
+        out.append(f"Verdict {label}: " + "; ".join(parts) + ".")
+    return "\n\n".join(out)
