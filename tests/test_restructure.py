@@ -222,3 +222,22 @@ def test_sources_must_name_real_field_paths():
     data["metadata"]["sources"] = {"horizon_months": ""}
     with pytest.raises(InputError, match="name the source"):
         validate_mapping(data)
+
+
+def test_the_trace_tells_restructuring_and_survives_a_joiner():
+    from sim.reports.teller import tell
+
+    data = rescue(capital=10)
+    joiner = partner("D", 0.4, stake=0.1)
+    data["agenda"]["events"].append({"type": "new_partner", "month": 2, "partner": joiner})
+    months = tell(run(data))
+    text = " ".join(line.text for m in months for line in m.lines)
+    assert "D joins with a 10% stake." in text
+    assert "Rescue led by State" in text and "The venture ends" in text
+
+
+def test_uses_restructuring_names_the_scenarios_the_fast_engine_must_route():
+    from sim.scenario.agenda import uses_restructuring
+
+    assert not uses_restructuring(validate_mapping(scripted()))
+    assert uses_restructuring(validate_mapping(rescue(capital=10)))

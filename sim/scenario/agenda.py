@@ -274,6 +274,16 @@ STRUCTURE_EVENT_TYPES = (
     "performance",
 )
 
+
+def uses_restructuring(scenario) -> bool:
+    """Whether a scenario scripts any of :data:`STRUCTURE_EVENT_TYPES` (Mesa engine only).
+
+    Args:
+        scenario: a :class:`~sim.scenario.schema.Scenario`.
+    """
+    return any(e.type in STRUCTURE_EVENT_TYPES for e in scenario.agenda.events)
+
+
 Event = Annotated[
     IssueEvent
     | CapitalCallEvent
