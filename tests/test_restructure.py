@@ -89,6 +89,14 @@ def test_transfer_of_a_whole_stake_is_an_exit_and_between_two_a_buy_out():
     assert v.fracture == (4, "B", "buy_out") and v.termination == ("acquired", "A")
 
 
+def test_whole_stake_sold_to_an_investor_moves_to_it_and_the_seller_leaves():
+    sale = {"type": "transfer", "month": 3, "seller": "C", "buyer": "Fund", "stake": 0.2}
+    v = run(with_events(sale, investors=[{"name": "Fund", "stake": 0.0, "capital": 50}]))
+    assert v.investors[0].stake == pytest.approx(0.2)
+    assert v.investors[0].capital == pytest.approx(50 - 20)
+    assert v.fracture == (3, "C", "exit") and v.holders[2].stake == 0.0
+
+
 def test_partial_transfer_to_a_majority_is_control():
     data = with_events({"type": "transfer", "month": 5, "seller": "C", "buyer": "B", "stake": 0.1})
     data = deep_update(data, {})

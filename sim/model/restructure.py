@@ -104,9 +104,9 @@ def exercise_options(venture: Structure, month: int) -> None:
 
 def check_control(venture: Structure) -> None:
     """End the venture as ``control`` when a holder newly holds a majority of the equity."""
-    now = controller(venture)
-    if now is not None and now != venture.control and venture.running:
-        venture.control = now
+    now, before = controller(venture), venture.control
+    venture.control = now  # a majority lost and later regained counts again
+    if now is not None and now != before and venture.running:
         venture.end(venture.month, "reformed", how="control", who=now)
 
 
@@ -183,9 +183,11 @@ def _rescue(venture: Structure, event: RescueEvent) -> None:
 def _transfer(venture: Structure, event: TransferEvent) -> None:
     """A block changes hands; a seated partner that sells all it holds leaves (a fracture).
 
-    A partner's last block goes through :meth:`Structure.remove_partner` with the buyer as
-    the only buyer (it pays as far as its capital goes, third parties take the rest), so a
-    two-partner venture sold to one partner ends as a buy-out.
+    Sold to another seated partner, a partner's last block goes through
+    :meth:`Structure.remove_partner` with the buyer as the only buyer (it pays as far as
+    its capital goes, third parties take the rest), so a two-partner venture sold to one
+    partner ends as a buy-out. Sold to an investor or the state funder, the block moves
+    and the seller then leaves with nothing to sell.
     """
     seller = _holder(venture, event.seller) or _investor(venture, event.seller)
     if seller is None or seller.stake <= 0:
@@ -194,9 +196,9 @@ def _transfer(venture: Structure, event: TransferEvent) -> None:
     buyer = _holder(venture, event.buyer) or _investor(venture, event.buyer)
     venture.say("transfer", seller=event.seller, buyer=event.buyer, stake=block)
     partner = _holder(venture, event.seller)
-    if partner is not None and partner is not venture.funder and block >= seller.stake - 1e-12:
-        bidders = [buyer] if buyer is not None and getattr(buyer, "active", False) else []
-        venture.remove_partner(partner, venture.month, how="exit", buyers=bidders)  # type: ignore[arg-type]
+    leaves = partner is not None and partner is not venture.funder and block >= seller.stake - 1e-12
+    if leaves and buyer in venture.seated():
+        venture.remove_partner(partner, venture.month, how="exit", buyers=[buyer])  # type: ignore[arg-type, list-item]
         return
     seller.stake -= block
     seller.capital += block * venture.valuation
@@ -205,3 +207,5 @@ def _transfer(venture: Structure, event: TransferEvent) -> None:
     else:
         buyer.stake += block
         buyer.capital = max(0.0, buyer.capital - block * venture.valuation)
+    if leaves and partner is not None:  # sold all to an investor or the state funder
+        venture.remove_partner(partner, venture.month, how="exit", buyers=[])
