@@ -249,3 +249,20 @@ def test_uses_restructuring_names_the_scenarios_the_fast_engine_must_route():
 
     assert not uses_restructuring(validate_mapping(scripted()))
     assert uses_restructuring(validate_mapping(rescue(capital=10)))
+
+
+def test_dormant_votes_take_a_blocking_stake_out_of_the_vote():
+    # A and B (20% each, ideal 0.2) against C (50%, ideal 0.9), by stake-weighted majority:
+    # C blocks until 60% of its shares carry no votes (0.4 of 0.6 voting weight is yes).
+    def data(*events):
+        trio = [partner("A", 0.2), partner("B", 0.2), partner("C", 0.9, stake=0.5)]
+        rule = {"routine": {"rule": "simple_majority", "basis": "stake"}}
+        return with_events(*events, partners=trio, governance=rule)
+
+    assert run(data()).decisions == []
+    park = {"type": "dormant_votes", "month": 3, "partner": "C", "fraction": 0.6}
+    v = run(data(park))
+    assert [d[0] for d in v.decisions] == [3]
+    assert v.holders[2].stake == 0.5  # the equity is unchanged
+    with pytest.raises(InputError, match="unknown partner"):
+        validate_mapping(data({**park, "partner": "Z"}))

@@ -3,7 +3,8 @@
 The scripted events of :mod:`sim.scenario.agenda` added for real consortia, applied by
 :class:`~sim.model.structure.Structure`: new equity (a recapitalisation, an in-kind
 contribution, an outsider's non-voting shares), a rescue, stakes changing hands, a
-governance change, a dated put or call, and a period of losses or gains.
+governance change, a dated put or call, a period of losses or gains, and a partner's
+votes parked in a trust.
 
 None of them draws a random number, and a scenario that uses none of them never reaches
 this module beyond two empty-list checks a month, so existing per-seed results are
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sim.model import ownership
 from sim.scenario.agenda import (
+    DormantVotesEvent,
     EquityIssueEvent,
     GovernanceChangeEvent,
     PerformanceEvent,
@@ -38,6 +40,7 @@ RestructureEvent = (
     | GovernanceChangeEvent
     | PutCallEvent
     | PerformanceEvent
+    | DormantVotesEvent
 )
 
 #: A stake above this share of the equity is control.
@@ -67,6 +70,10 @@ def apply(venture: Structure, event: RestructureEvent) -> None:
         return
     if isinstance(event, PutCallEvent):
         venture.options.append(event)
+        return
+    if isinstance(event, DormantVotesEvent):
+        venture.dormant[event.partner] = event.fraction
+        venture.say("dormant_votes", partner=event.partner, fraction=event.fraction)
         return
     if isinstance(event, TransferEvent):
         _transfer(venture, event)

@@ -94,9 +94,11 @@ class Structure:
             self.script.setdefault(event.month, []).append(event)
         self._chair = -1
         # Restructuring (sim.model.restructure): live performance shocks (first month,
-        # last month, change), live options, and who holds a majority of the equity.
+        # last month, change), live options, parked votes, and who holds a majority of
+        # the equity.
         self.shocks: list[tuple[int, int, float]] = []
         self.options: list[PutCallEvent] = []
+        self.dormant: dict[str, float] = {}  # partner -> share of its stake without votes
         self.control = restructure.controller(self)
 
     # -- who is here -------------------------------------------------------------------

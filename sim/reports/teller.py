@@ -407,6 +407,8 @@ class Teller:
                 f"Performance shock{title}: every holder's monthly value moves by "
                 f"{d['change']:+.2f} for {d['months']} months."
             )
+        if kind == "dormant_votes":
+            return f"{pct(d['fraction'])} of {d['partner']}'s shares now carry no votes."
         if kind == "option_exercised":
             return f"{d['holder']} exercises its {d['option']} option."
         return None

@@ -7,8 +7,9 @@ option jumping; and what real consortia do to their structure (issue 15): new eq
 taken up by a holder or an outsider, in cash or in kind (:class:`EquityIssueEvent`), a
 rescue in which one holder takes up what the others do not pay (:class:`RescueEvent`),
 stakes changing hands (:class:`TransferEvent`), a governance change
-(:class:`GovernanceChangeEvent`), a dated put or call (:class:`PutCallEvent`) and a
-period of losses (:class:`PerformanceEvent`). Scenarios that use none of these run
+(:class:`GovernanceChangeEvent`), a dated put or call (:class:`PutCallEvent`), a
+period of losses (:class:`PerformanceEvent`) and non-voting shares
+(:class:`DormantVotesEvent`). Scenarios that use none of these run
 exactly as before (same random draws, same per-seed results).
 """
 
@@ -264,8 +265,32 @@ class PerformanceEvent(Strict):
     title: str | None = None
 
 
+class DormantVotesEvent(Strict):
+    """From a month, part of a partner's shares carry no votes (parked in a trust).
+
+    Non-voting shares of a partner (evidence.md c2, "dormant voting / trust": Renault's
+    28.4% of Nissan parked in a French trust in 2023): under ``basis: stake`` its voting
+    weight is its stake times (1 - ``fraction``); its equity, and so what it is paid and
+    what it must pay, is unchanged. A later event for the same partner replaces it.
+
+    Attributes:
+        type: ``dormant_votes``.
+        month: month from which the votes are parked.
+        partner: the partner's name.
+        fraction: share of its own stake without votes, in [0, 1].
+        title: readable title.
+    """
+
+    type: Literal["dormant_votes"]
+    month: int = Field(ge=1)
+    partner: str = Field(min_length=1, max_length=80)
+    fraction: float = Field(ge=0, le=1)
+    title: str | None = None
+
+
 #: Event types added for real consortia (issue 15); the Mesa engine handles them.
 STRUCTURE_EVENT_TYPES = (
+    "dormant_votes",
     "equity_issue",
     "rescue",
     "transfer",
@@ -294,7 +319,8 @@ Event = Annotated[
     | TransferEvent
     | GovernanceChangeEvent
     | PutCallEvent
-    | PerformanceEvent,
+    | PerformanceEvent
+    | DormantVotesEvent,
     Field(discriminator="type"),
 ]
 

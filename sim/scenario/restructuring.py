@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from sim.scenario.agenda import (
+    DormantVotesEvent,
     EquityIssueEvent,
     GovernanceChangeEvent,
     NewPartnerEvent,
@@ -67,6 +68,8 @@ def restructuring_problems(s: Scenario, unknown) -> Iterator[Problem]:
                 yield (*at, "counterparty"), "the counterparty must be another partner"
             if event.until is not None and event.until < event.month:
                 yield (*at, "until"), f"until ({event.until}) is before month ({event.month})"
+        elif isinstance(event, DormantVotesEvent) and event.partner not in partners:
+            yield (*at, "partner"), unknown("partner", event.partner, partners)
         elif isinstance(event, GovernanceChangeEvent):
             yield from _governance(at, s, event)
 
