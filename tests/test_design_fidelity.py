@@ -256,3 +256,37 @@ def test_minority_investors_buy_a_leavers_shares_under_pre_emption():
     assert v.fracture == (12, "C", "exit")
     assert v.investors[0].stake == pytest.approx(0.2 + 0.2 / 3)
     assert [round(p.stake, 6) for p in v.holders] == [round(0.2 + 0.2 / 3, 6)] * 2 + [0.0]
+
+
+def test_reform_looks_at_the_current_leader_not_the_first():
+    """Reform into a single-leader company goes to the leader of the moment: P0 led once
+    (first_leader), P1 leads now; decisions are slow and the others are unhappy."""
+    data = conceding(governance={"reform": {"enabled": True, "latency_months": 1.0}})
+    v = Venture(build(data), seed=1)
+    a, b, c = v.holders
+    v.first_leader, v.leader = ("A", 3), b
+    for month in (5, 6, 7):
+        v.ledger.decided(month, 9, True)
+    for p in (a, c):
+        p.satisfaction = p.outside_option - 1.0
+    v._consider_reform(8)
+    assert v.termination == ("reform", "B") and v.final_state == "reformed"
+
+
+def test_the_story_names_the_chair_and_the_threshold_of_its_month():
+    """The trace announces each chair hand-over, and the leader line quotes the threshold
+    of the month it was reached (1/n + margin for the partners in the venture then)."""
+    from sim.reports.teller import tell
+
+    v = Venture(load_scenario("scenarios/equal_stakes.yaml").scenario, 0, record_events=True)
+    chairs = [line.text for m in tell(v.run()) for line in m.lines if line.kind == "chair"]
+    assert chairs[0] == "SoftBank chairs the board first."
+    assert chairs[1] == "Honda takes the chair for the next term."
+    scenario = load_scenario("scenarios/governance/designated_leader.yaml").scenario
+    for seed in range(20):
+        v = Venture(scenario, seed, record_events=True).run()
+        leaders = [e for e in v.log.events if e.kind == "leader"]
+        if leaders:
+            break
+    told = [line for m in tell(v) for line in m.lines if line.kind == "leader"]
+    assert f"{leaders[0].data['threshold']:.0%}" in told[0].text
