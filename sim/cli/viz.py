@@ -62,7 +62,12 @@ def viz(
     from sim.scenario.loader import load_scenario
 
     loaded = load_scenario(scenario)  # fail here, with a located message, not in the browser
-    env = dict(os.environ, **{SCENARIO_ENV: str(Path(loaded.path).resolve())})
+    env = dict(
+        os.environ,
+        **{SCENARIO_ENV: str(Path(loaded.path).resolve())},
+        SOLARA_THEME_SHOW_BANNER="false",  # the projector's corner is for the events
+        SOLARA_THEME_TITLE="consortium-sim",
+    )
     typer.echo(f"Dashboard for {loaded.scenario.name}: http://{host}:{port}  (Ctrl-C stops it)")
     code = serve(solara_command(port, host), env)
     if code not in (0, -2, -15, 130):

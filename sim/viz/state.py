@@ -1,0 +1,264 @@
+"""What the dashboard and the room session read from a venture: the one adapter.
+
+Everything the workshop screens show about a running venture (a month's chart values, the
+leader threshold, exits, an issue as a partner sees it, what a proposal costs a partner)
+and everything a person's move builds (a proposal, a vote) goes through this module, so a
+change in the model's internals is met here and nowhere else in :mod:`sim.viz` or
+:mod:`sim.play`. Imports Mesa (through the model) but not Solara.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sim.model import influence
+from sim.model import policy as policy_math
+from sim.model.venture import Venture
+
+if TYPE_CHECKING:
+    from sim.model.agenda import Issue
+    from sim.model.moves import Moves
+    from sim.model.partner import Partner, Proposal, Vote
+    from sim.scenario.schema import Scenario
+
+
+def build(scenario: Scenario, seed: int, moves: Moves | None = None) -> Venture:
+    """A venture that records its events (the screens tell them), at month 0."""
+    return Venture(scenario, seed, record_events=True, moves=moves)
+
+
+def release(venture: Venture) -> None:
+    """Let Mesa forget a venture that is no longer shown (Mesa 3.3.1 keeps them, #3179)."""
+    import mesa
+
+    mesa.Agent._ids.pop(venture, None)
+
+
+def holder_names(venture: Venture) -> list[str]:
+    """Every holder's name (partners, joiners, state funder) in the model's fixed order."""
+    return [h.name for h in venture.holders]
+
+
+def partner_names(scenario: Scenario) -> list[str]:
+    """The founding partners a person can play (not joiners, not the state funder)."""
+    return [p.name for p in scenario.partners]
+
+
+def month_row(venture: Venture) -> dict[str, Any]:
+    """The values the charts plot for the month just run.
+
+    Returns:
+        ``month``; ``influence`` share in [0, 1] per holder; ``satisfaction`` (NaN once
+        gone) and ``outside_option`` per holder (value units per month); ``open_issues``
+        (count); ``latency``: mean decision latency so far (months, NaN before a decision).
+    """
+    m = venture.month
+    latencies = [lat for _, lat, _ in venture.decisions]
+    return {
+        "month": m,
+        "influence": {
+            h.name: float(venture.influence_history[m - 1, h.order]) for h in venture.holders
+        },
+        "satisfaction": {
+            h.name: (h.satisfaction if h.active else math.nan) for h in venture.holders
+        },
+        "outside_option": {h.name: h.outside_option for h in venture.holders},
+        "open_issues": len(venture.open_issues),
+        "latency": sum(latencies) / len(latencies) if latencies else math.nan,
+    }
+
+
+def leader_threshold(venture: Venture) -> float:
+    """The influence share a de facto leader must hold now, in [0, 1]."""
+    spec = venture.scenario.leader
+    return influence.leader_threshold(spec.share, spec.margin, len(venture.active_holders()) or 1)
+
+
+def leader(venture: Venture) -> tuple[str, int] | None:
+    """The de facto leader and the first month of its winning streak, or None."""
+    watch = venture.watch
+    if watch.leader is None:
+        return None
+    return watch.leader, watch.since or venture.month
+
+
+def exits(venture: Venture) -> list[tuple[int, str, str]]:
+    """Each partner that left so far: (month, name, how: exit, shotgun, put...)."""
+    return [
+        (e.month, e.data["partner"], e.data["how"]) for e in venture.log.events if e.kind == "exit"
+    ]
+
+
+def outcome(venture: Venture) -> dict[str, Any]:
+    """How a finished (or stopped) venture came out, as plain data.
+
+    Returns:
+        ``months`` run, ``final_state``, ``fracture`` ({month, partner, how} or None),
+        ``leader`` ({partner, since} or None), ``decisions`` and ``undecided`` (counts),
+        ``mean_latency`` (months, None before a decision).
+    """
+    lat = [x for _, x, _ in venture.decisions]
+    lead = leader(venture)
+    fr = venture.fracture
+    return {
+        "months": venture.month,
+        "final_state": venture.final_state,
+        "fracture": None if fr is None else {"month": fr[0], "partner": fr[1], "how": fr[2]},
+        "leader": None if lead is None else {"partner": lead[0], "since": lead[1]},
+        "decisions": len(lat),
+        "undecided": venture.undecided,
+        "mean_latency": sum(lat) / len(lat) if lat else None,
+    }
+
+
+def simulate(scenario: Scenario, seeds: Sequence[int]) -> list[dict[str, Any]]:
+    """Outcomes of agent-only runs of a scenario, one per seed (see :func:`outcome`)."""
+    out = []
+    for seed in seeds:
+        v = Venture(scenario, seed).run()
+        out.append(outcome(v))
+    return out
+
+
+# -- a partner's view of a decision ---------------------------------------------------------
+def _dims(venture: Venture, issue: Issue) -> list[str]:
+    return [venture.dims[k] for k in issue.dims]
+
+
+def issue_view(venture: Venture, partner: Partner, issue: Issue) -> dict[str, Any]:
+    """An issue as a partner sees it: what it is, where it stands, and where the partner wants it.
+
+    Returns:
+        ``uid``, ``title``, ``reserved`` (a board matter), ``importance`` (value units),
+        ``months_open``, and per dimension its ``name``, ``status_quo``, the partner's
+        ``ideal`` (both in [0, 1]) and ``weight`` (its salience, the dims' weights sum to 1
+        over all dimensions).
+    """
+    v = partner.view(issue.dims)
+    return {
+        "uid": issue.uid,
+        "title": issue.title.replace("_", " "),
+        "reserved": issue.reserved,
+        "importance": issue.importance,
+        "months_open": issue.months_open(venture.month),
+        "dimensions": [
+            {"name": name.replace("_", " "), "status_quo": q, "ideal": i, "weight": w}
+            for name, q, i, w in zip(
+                _dims(venture, issue), issue.status_quo, v.ideal, v.salience, strict=True
+            )
+        ],
+    }
+
+
+def priorities(venture: Venture, partner: Partner) -> list[dict[str, Any]]:
+    """A partner's priorities: per dimension its ideal point (in [0, 1]) and weight."""
+    return [
+        {"name": d.replace("_", " "), "ideal": i, "weight": w}
+        for d, i, w in zip(venture.dims, partner.ideal, partner.salience, strict=True)
+    ]
+
+
+def standing(venture: Venture, partner: Partner) -> dict[str, Any]:
+    """How a partner stands: satisfaction against outside option, capital, stake, influence."""
+    m = venture.month
+    share = float(venture.influence_history[m - 2, partner.order]) if m >= 2 else None
+    return {
+        "satisfaction": partner.satisfaction,
+        "outside_option": partner.outside_option,
+        "capital": partner.capital,
+        "stake": partner.stake,
+        "influence": share,
+        "exit_month": partner.exit_month,
+        "active": partner.active,
+    }
+
+
+def cost(partner: Partner, issue: Issue, policy: Sequence[float]) -> float:
+    """What a policy on the issue costs the partner against the status quo.
+
+    Returns:
+        Value units per unit of the issue's importance, the scale the partner's tolerance
+        and ``sim trace`` use; negative means a gain.
+    """
+    return partner.loss(issue, policy)
+
+
+def proposal_view(proposal: Proposal, vote: Vote) -> dict[str, Any]:
+    """A proposal as a voter sees it: who, the policy, what it costs the voter, its tolerance.
+
+    ``cost`` and ``tolerance`` are on :func:`cost`'s scale; the voter's agent says yes when
+    the cost is within the tolerance (``agent_yes``); ``veto``: its no blocks.
+    """
+    return {
+        "proposer": proposal.proposer,
+        "policy": list(proposal.policy),
+        "cost": vote.loss,
+        "tolerance": vote.tolerance,
+        "agent_yes": vote.yes,
+        "veto": vote.veto,
+    }
+
+
+def proposal_options(
+    venture: Venture, partner: Partner, issue: Issue, agent: Proposal, shares: Sequence[float]
+) -> list[dict[str, Any]]:
+    """The proposals a chair may table: a share of the way from the status quo to its ideal.
+
+    Returns:
+        Per share in [0, 1]: ``share``, ``policy`` and what it costs each seated partner
+        (``costs``, value units; negative: a gain), the agent's own choice first.
+    """
+    out = []
+    for share in [agent.share, *[s for s in shares if abs(s - agent.share) > 1e-9]]:
+        p = proposal_at(partner, issue, share, agent)
+        out.append(
+            {
+                "share": share,
+                "agent": share == agent.share,
+                "policy": list(p.policy),
+                "costs": {o.name: cost(o, issue, p.policy) for o in venture.seated()},
+            }
+        )
+    return out
+
+
+def proposal_at(partner: Partner, issue: Issue, share: float, agent: Proposal) -> Proposal:
+    """The proposal ``share`` (in [0, 1]) of the way from the status quo to the partner's ideal.
+
+    The proposer expects it to pass when it goes no further than its agent believed would.
+    """
+    share = min(1.0, max(0.0, float(share)))
+    target = partner.view(issue.dims).ideal
+    return dataclasses.replace(
+        agent,
+        policy=policy_math.point_on_segment(issue.status_quo, target, share),
+        share=share,
+        expected_to_pass=agent.expected_to_pass and share <= agent.share + 1e-9,
+    )
+
+
+def vote_as(vote: Vote, yes: bool) -> Vote:
+    """The same vote with the person's yes or no."""
+    return dataclasses.replace(vote, yes=bool(yes))
+
+
+def funding_view(partner: Partner, candidates: Sequence[Issue], venture: Venture) -> list[dict]:
+    """The issues a partner could fund outside the venture: uid, title, cost, affordable."""
+    return [
+        {
+            "uid": i.uid,
+            "title": i.title.replace("_", " "),
+            "months_open": i.months_open(venture.month),
+            "cost": partner.side_cost(i),
+            "affordable": partner.side_cost(i) <= partner.capital,
+        }
+        for i in candidates
+    ]
+
+
+def may_exit(venture: Venture, partner: Partner) -> bool:
+    """Whether the partner may announce its exit now (lock-up over, not announced yet)."""
+    return partner.may_announce_exit(venture.month, venture.scenario.governance.lock_up_months)
