@@ -229,6 +229,7 @@ if __name__ == "__main__":  # pragma: no cover
 import sim.cli.backtest  # noqa: E402,F401
 import sim.cli.compare  # noqa: E402,F401
 import sim.cli.docs  # noqa: E402,F401
+import sim.cli.play  # noqa: E402,F401
 import sim.cli.sweep  # noqa: E402,F401
 import sim.cli.trace  # noqa: E402,F401
 import sim.cli.viz  # noqa: E402,F401

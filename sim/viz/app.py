@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,9 @@ def Knob(name: str, spec: dict, values: solara.Reactive[dict]):
             hide_details=True,
         )
     elif spec["type"] == "InputText":
-        solara.InputText(spec["label"], value=str(value), on_value=set_value)
+        solara.InputText(
+            spec["label"], value=str(value), on_value=set_value, continuous_update=True
+        )
     else:
         slider = solara.SliderInt if spec["type"] == "SliderInt" else solara.SliderFloat
         slider(
@@ -183,27 +186,35 @@ def first_model(base: Scenario) -> DashboardVenture:
     return DashboardVenture(base, **{k: c["value"] for k, c in knobs(base).items()})
 
 
+@dataclass
+class Screen:
+    """What one browser session shows: its model and the last Reset's error, if any."""
+
+    model: DashboardVenture
+    error: str = ""
+
+
 @solara.component
 def Dashboard(base: Scenario):
     """The whole screen for one browser session: bar, knobs, charts, events."""
     values = solara.use_reactive({k: c["value"] for k, c in knobs(base).items()})
-    box = solara.use_memo(lambda: {"model": first_model(base), "error": ""}, [])
+    screen = solara.use_memo(lambda: Screen(first_model(base)), [])
     version, set_version = solara.use_state(0)
-    model: DashboardVenture = box["model"]
+    model = screen.model
 
     def step(_=None) -> None:
-        if box["model"].running:
-            box["model"].step()
+        if screen.model.running:
+            screen.model.step()
         set_version(lambda n: n + 1)
 
     def reset(_=None) -> None:
         try:
             new = DashboardVenture(base, **values.value)
         except (ValueError, InputError) as e:
-            box["error"] = str(e).splitlines()[0]
+            screen.error = str(e).splitlines()[0]
         else:
-            state.release(box["model"])
-            box["model"], box["error"] = new, ""
+            state.release(screen.model)
+            screen.model, screen.error = new, ""
         set_version(lambda n: n + 1)
 
     solara.Style(CSS)
@@ -224,9 +235,9 @@ def Dashboard(base: Scenario):
                 for chart in all_svg(model, model.series, 470, 178):
                     solara.HTML(tag="div", unsafe_innerHTML=chart)
             with solara.Column(classes=["sim-events"]):
-                if box["error"]:
+                if screen.error:
                     solara.HTML(
-                        tag="p", unsafe_innerHTML=escape(box["error"]), classes=["sim-error"]
+                        tag="p", unsafe_innerHTML=escape(screen.error), classes=["sim-error"]
                     )
                 solara.HTML(tag="p", unsafe_innerHTML=design_html(model), classes=["sim-design"])
                 solara.HTML(tag="div", unsafe_innerHTML=latest_html(model))

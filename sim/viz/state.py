@@ -123,6 +123,20 @@ def simulate(scenario: Scenario, seeds: Sequence[int]) -> list[dict[str, Any]]:
     return out
 
 
+def tally(venture: Venture, month: int) -> list[dict[str, Any]]:
+    """The votes taken in a month: per meeting the issue, proposer, each vote and the result."""
+    return [
+        {
+            "issue": f"#{e.data['issue'].uid} {e.data['issue'].title.replace('_', ' ')}",
+            "proposer": e.data["proposal"].proposer,
+            "votes": {v.voter: v.yes for v in e.data["votes"]},
+            "passed": e.data["passed"],
+        }
+        for e in venture.log.events
+        if e.kind == "meeting" and e.month == month
+    ]
+
+
 # -- a partner's view of a decision ---------------------------------------------------------
 def _dims(venture: Venture, issue: Issue) -> list[str]:
     return [venture.dims[k] for k in issue.dims]
