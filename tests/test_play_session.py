@@ -8,6 +8,9 @@ changes the history (the moves really reach the model).
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from small import EQUAL, small
@@ -19,10 +22,15 @@ from sim.reports.teller import tell
 
 
 @pytest.fixture(scope="module")
-def scenario(tmp_path_factory):
+def loaded(tmp_path_factory):
     """Equal stakes over 8 months, no lock-up, SoftBank restless (tests/small.py)."""
     folder = tmp_path_factory.mktemp("room")
-    return small(EQUAL, folder, "room", horizon_months=8, agenda__events=[]).scenario
+    return small(EQUAL, folder, "room", horizon_months=8, agenda__events=[])
+
+
+@pytest.fixture(scope="module")
+def scenario(loaded):
+    return loaded.scenario
 
 
 class Clock:
@@ -170,3 +178,23 @@ def test_the_end_sets_the_room_beside_simulated_ventures(scenario):
         f"Your venture fractured in month {c['room']['fracture']['month']}"
     )
     assert "simulated ventures fractured" in c["sentence"] and "<svg" in c["chart"]
+
+
+def test_sim_trace_tells_the_rooms_history_from_its_record(loaded, tmp_path):
+    room, tokens = _room(loaded.scenario)
+    _play(room, tokens, _stubborn)
+    record = tmp_path / "room.json"
+    record.write_text(room.record.to_json(), encoding="utf-8")
+    cli = [sys.executable, "-c", "from sim.cli.app import main; main()", "trace"]
+    told = subprocess.run(
+        [*cli, str(loaded.path), "--moves", str(record), "--format", "md"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert told.returncode == 0, told.stderr
+    assert "Sony announces it will leave" in told.stdout
+    other = subprocess.run(
+        [*cli, str(EQUAL), "--moves", str(record)], capture_output=True, text=True, timeout=120
+    )
+    assert other.returncode == 2 and "another scenario" in other.stderr

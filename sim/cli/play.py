@@ -49,6 +49,14 @@ def play(
     if timer < 0:
         raise InputError(f"--timer must be 0 or more seconds, got {timer}")
     check_counts(runs, None, seed)
+    import importlib.util
+
+    missing = [m for m in ("starlette", "uvicorn") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise InputError(
+            "a room session needs the viz extra: pip install 'consortium-sim[viz]' "
+            f"(missing: {', '.join(missing)})"
+        )
     from sim.scenario.loader import load_scenario
 
     loaded = load_scenario(scenario)
