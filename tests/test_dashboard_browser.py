@@ -61,6 +61,10 @@ def _step(page, times: int) -> None:
         wait_for(button.is_enabled, "Step to be enabled")
         button.click()
         wait_for(lambda m=month: _month(page) == m + 1, f"month {month + 1}")
+        wait_for(
+            lambda m=month: f"Month {m + 1}" in page.inner_text(".sim-events"),
+            f"month {month + 1}'s events",
+        )
 
 
 def _inside(page, selector: str) -> bool:
@@ -95,7 +99,8 @@ def test_steps_show_the_month_charts_and_events(session):
     assert "leader threshold" in after[0]
     _step(page, 19)
     assert _month(page) == 20
-    assert _inside(page, ".sim-events h3")
+    top = page.locator(".sim-events h3").first
+    assert _inside(page, ".sim-events h3"), (top.bounding_box(), top.inner_text())
 
 
 def test_clicks_do_not_pile_up(session):
@@ -131,6 +136,7 @@ def test_change_a_control_and_reset(session):
     _step(page, 24)
     assert "Month 24" in page.inner_text(".sim-events")
     if os.environ.get("SIM_SCREENSHOT") == "1":
+        page.mouse.move(WIDTH / 2, HEIGHT - 5)  # no hover highlight on the picture
         (ROOT / "docs" / "img").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ROOT / "docs" / "img" / "dashboard.png"))
 

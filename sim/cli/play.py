@@ -72,10 +72,11 @@ def play(
         out.write_text(r.record.to_json(), encoding="utf-8")
         typer.echo(f"The session is over; its record is in {out}")
 
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    shown = _address() if host in ("0.0.0.0", "::") else host
+    room.join_url = f"http://{shown}:{port}/join?code={room.code}"
     typer.echo(f"Room session for {loaded.scenario.name} (seed {seed})")
     typer.echo(f"  Teacher's screen:  http://{shown}:{port}/room?key={room.teacher_key}")
-    typer.echo(f"  Participants join: http://{shown}:{port}/join?code={room.code}")
+    typer.echo(f"  Participants join: {room.join_url}")
     typer.echo(f"  Join code: {room.code}    (Ctrl-C stops the session)")
     if host != LOCAL:
         typer.echo(
@@ -93,3 +94,15 @@ def play(
     finally:
         if not room.over and room.record.moves:
             save(room)
+
+
+def _address() -> str:
+    """This machine's address on the local network (a UDP socket's route; nothing is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return LOCAL

@@ -60,6 +60,8 @@ class Room:
         self.month = 0  # the month in progress (0 before the start)
         self.shown = replay(self.record, 0, scenario)  # the venture after the last completed month
         self._comparison: dict[str, Any] | None = None
+        #: The participants' link as printed (None: the teacher's page uses its own address).
+        self.join_url: str | None = None
 
     # -- joining ---------------------------------------------------------------------------
     def free_partners(self) -> list[str]:
@@ -154,6 +156,7 @@ class Room:
         view: dict[str, Any] = {
             "name": self.scenario.name,
             "code": self.code,
+            "join_url": self.join_url,
             "started": self.started,
             "over": self.over,
             "month": self.month,

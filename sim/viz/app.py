@@ -58,7 +58,8 @@ CSS = """
 .sim-knobs .v-input__slider .v-input__slot { flex-wrap: wrap; }
 .sim-knobs .v-input__slider .v-label { width: 100%; max-width: 100%; margin: 0 !important; }
 .sim-charts { width: 470px; min-width: 420px; padding: 4px !important; gap: 4px; }
-.sim-events { flex: 1; overflow-y: auto; padding: 4px 12px !important; font-size: 15px; }
+.sim-events { flex: 1; overflow-y: auto; overflow-anchor: none; padding: 4px 12px !important;
+  font-size: 15px; }
 .sim-events h3 { font-size: 16px; margin: 8px 0 2px 0; }
 .sim-events ul { padding-left: 10px; margin: 0; list-style: none; }
 .sim-events ul ul { padding-left: 16px; list-style: disc; font-size: 14px; color: #333; }
