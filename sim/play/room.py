@@ -60,6 +60,7 @@ class Room:
         self.month = 0  # the month in progress (0 before the start)
         self.shown = replay(self.record, 0, scenario)  # the venture after the last completed month
         self._comparison: dict[str, Any] | None = None
+        self._told: dict[str, Any] | None = None
         #: The participants' link as printed (None: the teacher's page uses its own address).
         self.join_url: str | None = None
 
@@ -102,6 +103,7 @@ class Room:
         if completed != self.shown.month:
             state.release(self.shown)
             self.shown = replay(self.record, completed, self.scenario)
+            self._told = None
 
     def answer(self, token: str, key: str, answer: dict[str, Any], by: str = "person") -> None:
         """Record a person's answer to one of their open decisions, then move on."""
@@ -148,6 +150,18 @@ class Room:
             )
         return self._comparison
 
+    def told(self) -> dict[str, Any]:
+        """The shown month's story, tally and charts (told once per completed month)."""
+        if self._told is None:
+            v = self.shown
+            self._told = {
+                "story": latest_html(v, months=2) if v.month else "",
+                "last": latest_html(v, months=1) if v.month else "",
+                "tally": state.tally(v, v.month),
+                "charts": all_svg(v, v.series, 560, 200),
+            }
+        return self._told
+
     def teacher_view(self) -> dict[str, Any]:
         """What the teacher's screen shows: month, who has still to act, story, charts."""
         v = self.shown
@@ -167,10 +181,10 @@ class Room:
             "waiting": waiting,
             "acted": acted,
             "asking": _headline(self.open),
-            "tally": state.tally(v, v.month),
+            "tally": self.told()["tally"],
             "seconds_left": self.seconds_left(),
-            "story": latest_html(v, months=2) if v.month else "",
-            "charts": all_svg(v, v.series, 560, 200),
+            "story": self.told()["story"],
+            "charts": self.told()["charts"],
         }
         if self.over:
             view["comparison"] = self.comparison()
@@ -201,7 +215,7 @@ class Room:
             ],
             "waiting_for": sorted({d.partner for d in self.open} - {partner}),
             "seconds_left": self.seconds_left(),
-            "story": latest_html(v, months=1) if v.month else "",
+            "story": self.told()["last"],
             "comparison": self.comparison() if self.over else None,
         }
 

@@ -17,7 +17,7 @@ then recorded like any other move, so :func:`replay` of the record gives the sam
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -120,11 +120,26 @@ class PersonMoves:
         self._seen[base] = n + 1
         return f"{base}:{n}"
 
-    def _ask(self, decision: Decision) -> dict[str, Any]:
-        answer = self.answers.get(decision.key)
+    def _ask(
+        self,
+        venture: Venture,
+        kind: str,
+        partner: Partner,
+        issue: Issue,
+        default: dict[str, Any],
+        context: Callable[[], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """The recorded answer, or the default with the decision noted as pending.
+
+        What the person would see is built only for a pending decision: a replay passes
+        through every earlier decision, and those are answered already.
+        """
+        m = venture.month
+        key = self._key(m, kind, partner.name, issue.uid)
+        answer = self.answers.get(key)
         if answer is None:
-            self.pending.append(decision)
-            return decision.default
+            self.pending.append(Decision(key, m, kind, partner.name, issue.uid, default, context()))
+            return default
         return answer
 
     def plays(self, partner: Partner) -> bool:
@@ -137,20 +152,16 @@ class PersonMoves:
         """The person's proposal: a share of the way from the status quo to its ideal."""
         if partner.name not in self.players:
             return proposal
-        m = venture.month
         answer = self._ask(
-            Decision(
-                self._key(m, "propose", partner.name, issue.uid),
-                m,
-                "propose",
-                partner.name,
-                issue.uid,
-                {"share": proposal.share},
-                {
-                    "issue": state.issue_view(venture, partner, issue),
-                    "options": state.proposal_options(venture, partner, issue, proposal, SHARES),
-                },
-            )
+            venture,
+            "propose",
+            partner,
+            issue,
+            {"share": proposal.share},
+            lambda: {
+                "issue": state.issue_view(venture, partner, issue),
+                "options": state.proposal_options(venture, partner, issue, proposal, SHARES),
+            },
         )
         return state.proposal_at(partner, issue, answer["share"], proposal)
 
@@ -160,20 +171,16 @@ class PersonMoves:
         """The person's yes or no (a chair votes for its own proposal without being asked)."""
         if partner.name not in self.players or proposal.proposer == partner.name:
             return vote
-        m = venture.month
         answer = self._ask(
-            Decision(
-                self._key(m, "vote", partner.name, issue.uid),
-                m,
-                "vote",
-                partner.name,
-                issue.uid,
-                {"yes": vote.yes},
-                {
-                    "issue": state.issue_view(venture, partner, issue),
-                    "proposal": state.proposal_view(proposal, vote),
-                },
-            )
+            venture,
+            "vote",
+            partner,
+            issue,
+            {"yes": vote.yes},
+            lambda: {
+                "issue": state.issue_view(venture, partner, issue),
+                "proposal": state.proposal_view(proposal, vote),
+            },
         )
         return state.vote_as(vote, answer["yes"])
 
@@ -205,8 +212,9 @@ class PersonMoves:
             return chosen
         d = self._month_decision(venture, partner)
         d.default["fund"] = chosen.uid if chosen is not None else None
-        d.context["candidates"] = state.funding_view(partner, candidates, venture)
         answer = self.answers.get(d.key)
+        if answer is None:
+            d.context["candidates"] = state.funding_view(partner, candidates, venture)
         uid = answer.get("fund") if answer is not None else d.default["fund"]
         return next((i for i in candidates if i.uid == uid), None)
 
@@ -216,23 +224,26 @@ class PersonMoves:
             return decided
         d = self._month_decision(venture, partner)
         d.default["exit"] = bool(decided) and state.may_exit(venture, partner)
-        d.context.update(
-            may_exit=state.may_exit(venture, partner),
-            lock_up_months=venture.scenario.governance.lock_up_months,
-            notice_months=venture.scenario.governance.exit_notice_months,
-        )
-        answer = self._ask(d)
+        answer = self.answers.get(d.key)
+        if answer is None:
+            d.context.update(
+                may_exit=state.may_exit(venture, partner),
+                lock_up_months=venture.scenario.governance.lock_up_months,
+                notice_months=venture.scenario.governance.exit_notice_months,
+            )
+            self.pending.append(d)
+            return d.default["exit"]
         return bool(answer.get("exit"))
 
 
-def _replayed(record: Record, scenario: Scenario | None) -> tuple[Venture, PersonMoves]:
+def _replayed(record: Record, scenario: Scenario | None) -> tuple[state.Tracked, PersonMoves]:
     answers = {m.key: m.answer for m in record.moves}
     moves = PersonMoves(list(record.players), answers)
     venture = state.build(scenario or record.load_scenario(), record.seed, moves)
     return venture, moves
 
 
-def probe(record: Record, scenario: Scenario | None = None) -> tuple[Venture, list[Decision]]:
+def probe(record: Record, scenario: Scenario | None = None) -> tuple[state.Tracked, list[Decision]]:
     """Replay a record into the first month with unanswered decisions (or to the end).
 
     ``scenario`` is the record's scenario already validated (read from the record if None).
@@ -251,16 +262,16 @@ def probe(record: Record, scenario: Scenario | None = None) -> tuple[Venture, li
     return venture, []
 
 
-def replay(record: Record, months: int | None = None, scenario: Scenario | None = None) -> Venture:
+def replay(
+    record: Record, months: int | None = None, scenario: Scenario | None = None
+) -> state.Tracked:
     """The venture a record produces, after ``months`` months (all when None).
 
-    Each month's chart row is kept in ``venture.series``; ``scenario`` as for :func:`probe`.
+    The venture keeps each month's chart row; ``scenario`` as for :func:`probe`.
     """
     venture, _ = _replayed(record, scenario)
-    venture.series = []  # type: ignore[attr-defined]
     while venture.running and (months is None or venture.month < months):
         venture.step()
-        venture.series.append(state.month_row(venture))  # type: ignore[attr-defined]
     return venture
 
 

@@ -28,7 +28,6 @@ import solara
 from reacton import ipyvuetify as v
 
 from sim.errors import InputError
-from sim.model.venture import Venture
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 from sim.viz import state
@@ -69,32 +68,23 @@ CSS = """
 """
 
 
-class DashboardVenture(Venture):
+class DashboardVenture(state.Tracked):
     """A venture built from knob values, recording a monthly series for the charts.
 
     Args:
         base: the scenario the dashboard started from.
         seed: the replication seed (text from the seed box, or an integer).
         **kwargs: knob values (see :func:`sim.viz.design.knobs`).
-
-    Attributes:
-        series: one row per month run (:func:`sim.viz.state.month_row`).
     """
 
     def __init__(self, base: Scenario, seed: str | int = 1, **kwargs):
         text = str(seed).strip()
         if not text.isdigit() or int(text) >= 2**63:
             raise ValueError(f"the seed must be a whole number from 0 to 2^63-1, got '{seed}'")
-        super().__init__(apply_knobs(base, **kwargs), int(text), record_events=True)
-        self.series: list[dict] = []
-
-    def step(self) -> None:
-        """Run a month, then record what the charts show."""
-        super().step()
-        self.series.append(state.month_row(self))
+        super().__init__(apply_knobs(base, **kwargs), int(text))
 
 
-def design_html(model: Venture) -> str:
+def design_html(model: state.Tracked) -> str:
     """The design the model runs now (it changes on Reset), in one line."""
     g = model.scenario.governance
     rule = plain(g.reserved.rule)

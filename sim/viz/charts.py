@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 from html import escape
 
 #: Colour per holder (by model order), distinguishable on a projector (Okabe-Ito).
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#D55E00",
+    "#56B4E9",
+    "#000000",
+    "#882255",
+    "#999933",
+)
 
 
 def colour(order: int) -> str:
@@ -128,15 +138,18 @@ def svg(chart: Chart, width: int = 520, height: int = 190) -> str:
                 ' stroke-dasharray="4 3" stroke-width="1.2"' if s.dashed else ' stroke-width="2.2"'
             )
             out.append(f'<polyline fill="none" stroke="{s.colour}"{dash} points="{points}"/>')
-    lx = left + 4
+    lx, ly = left + 4, top + 2
     for s in chart.series:
         if not s.legend:
             continue
+        step = 20 + 7 * len(s.name)
+        if lx + step > left + w and lx > left + 4:  # wrap the legend to a new row
+            lx, ly = left + 4, ly + 13
         out.append(
-            f'<rect x="{lx}" y="{top + 2}" width="10" height="10" fill="{s.colour}"/>'
-            f'<text x="{lx + 13}" y="{top + 11}">{escape(s.name)}</text>'
+            f'<rect x="{lx}" y="{ly}" width="10" height="10" fill="{s.colour}"/>'
+            f'<text x="{lx + 13}" y="{ly + 9}">{escape(s.name)}</text>'
         )
-        lx += 20 + 7 * len(s.name)
+        lx += step
     if not chart.months:
         out.append(
             f'<text x="{left + w / 2}" y="{top + h / 2}" text-anchor="middle" fill="#666">'

@@ -7,10 +7,13 @@ the first render, which a room without internet cannot do.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
-from sim.model.venture import Venture
 from sim.reports.story import Month
 from sim.reports.teller import tell
+
+if TYPE_CHECKING:
+    from sim.model.venture import Venture
 
 #: Line tone -> CSS colour of its marker.
 TONES = {"good": "#007A3D", "bad": "#B00020", "warn": "#9A6700", "quiet": "#777", "plain": "#333"}

@@ -41,9 +41,10 @@ def satisfaction(venture: Venture, rows: Rows) -> Chart:
     """Each partner's satisfaction (solid) against its outside option (dashed)."""
     months = [r["month"] for r in rows]
     series = []
+    partners = set(state.partner_names(venture.scenario)) | state.joiner_names(venture)
     for k, name in enumerate(state.holder_names(venture)):
-        if venture.funder is not None and name == venture.funder.name:
-            continue
+        if name not in partners:
+            continue  # a state funder has no outside option to show
         series.append(Series(name, colour(k), [r["satisfaction"][name] for r in rows]))
         series.append(
             Series(

@@ -25,9 +25,31 @@ if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
 
 
-def build(scenario: Scenario, seed: int, moves: Moves | None = None) -> Venture:
-    """A venture that records its events (the screens tell them), at month 0."""
-    return Venture(scenario, seed, record_events=True, moves=moves)
+class Tracked(Venture):
+    """A venture that records its events (the screens tell them) and its charts' rows.
+
+    Args:
+        scenario: the validated scenario.
+        seed: the replication seed.
+        moves: who makes the partners' moves (default: the agents).
+
+    Attributes:
+        series: one :func:`month_row` per month run.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, moves: Moves | None = None):
+        super().__init__(scenario, seed, record_events=True, moves=moves)
+        self.series: list[dict[str, Any]] = []
+
+    def step(self) -> None:
+        """Run a month, then record what the charts show."""
+        super().step()
+        self.series.append(month_row(self))
+
+
+def build(scenario: Scenario, seed: int, moves: Moves | None = None) -> Tracked:
+    """A tracked venture at month 0."""
+    return Tracked(scenario, seed, moves)
 
 
 def release(venture: Venture) -> None:
@@ -45,6 +67,13 @@ def holder_names(venture: Venture) -> list[str]:
 def partner_names(scenario: Scenario) -> list[str]:
     """The founding partners a person can play (not joiners, not the state funder)."""
     return [p.name for p in scenario.partners]
+
+
+def joiner_names(venture: Venture) -> set[str]:
+    """Partners that join during the run (scripted new partners)."""
+    founding = {p.name for p in venture.scenario.partners}
+    funder = venture.funder.name if venture.funder is not None else None
+    return {h.name for h in venture.holders if h.name not in founding and h.name != funder}
 
 
 def month_row(venture: Venture) -> dict[str, Any]:
