@@ -147,9 +147,12 @@ class PersonMoves:
         return partner.name in self.players
 
     def propose(
-        self, venture: Venture, partner: Partner, issue: Issue, proposal: Proposal
-    ) -> Proposal:
-        """The person's proposal: a share of the way from the status quo to its ideal."""
+        self, venture: Venture, partner: Partner, issue: Issue, proposal: Proposal | None
+    ) -> Proposal | None:
+        """The person's proposal: a share of the way from the status quo to its ideal.
+
+        A share of 0 tables nothing (the agent's choice when it believes nothing passes).
+        """
         if partner.name not in self.players:
             return proposal
         answer = self._ask(
@@ -157,13 +160,13 @@ class PersonMoves:
             "propose",
             partner,
             issue,
-            {"share": proposal.share},
+            {"share": proposal.share if proposal is not None else 0.0},
             lambda: {
                 "issue": state.issue_view(venture, partner, issue),
                 "options": state.proposal_options(venture, partner, issue, proposal, SHARES),
             },
         )
-        return state.proposal_at(partner, issue, answer["share"], proposal)
+        return state.proposal_at(venture, partner, issue, answer["share"], proposal)
 
     def vote(
         self, venture: Venture, partner: Partner, issue: Issue, proposal: Proposal, vote: Vote

@@ -20,7 +20,7 @@ def influence(venture: Venture, rows: Rows) -> Chart:
     """Influence share per holder, with the leader threshold, the leader and the exits."""
     months = [r["month"] for r in rows]
     lead = state.leader(venture)
-    marks = [(m, f"{name} leaves") for m, name, _ in state.exits(venture)]
+    marks = [(m, f"{name} leaves") for m, name in state.exits(venture)]
     if lead is not None:
         marks.append((lead[1], f"{lead[0]} leads"))
     return Chart(

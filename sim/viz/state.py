@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from sim.model import influence
 from sim.model import policy as policy_math
+from sim.model.partner import Proposal
 from sim.model.venture import Venture
 
 if TYPE_CHECKING:
     from sim.model.agenda import Issue
     from sim.model.moves import Moves
-    from sim.model.partner import Partner, Proposal, Vote
+    from sim.model.partner import Partner, Vote
     from sim.scenario.schema import Scenario
 
 
@@ -38,7 +39,7 @@ class Tracked(Venture):
     """
 
     def __init__(self, scenario: Scenario, seed: int, moves: Moves | None = None):
-        super().__init__(scenario, seed, record_events=True, moves=moves)
+        super().__init__(scenario, seed, record_events=True, moves=moves, collect=False)
         self.series: list[dict[str, Any]] = []
 
     def step(self) -> None:
@@ -103,22 +104,18 @@ def month_row(venture: Venture) -> dict[str, Any]:
 def leader_threshold(venture: Venture) -> float:
     """The influence share a de facto leader must hold now, in [0, 1]."""
     spec = venture.scenario.leader
-    return influence.leader_threshold(spec.share, spec.margin, len(venture.active_holders()) or 1)
+    n = len(venture.active_holders()) or 1
+    return influence.leader_threshold(spec.share or 0.0, spec.margin, n)
 
 
 def leader(venture: Venture) -> tuple[str, int] | None:
-    """The de facto leader and the first month of its winning streak, or None."""
-    watch = venture.watch
-    if watch.leader is None:
-        return None
-    return watch.leader, watch.since or venture.month
+    """The first de facto leader (not the designated one) and the month it began, or None."""
+    return venture.first_leader
 
 
-def exits(venture: Venture) -> list[tuple[int, str, str]]:
-    """Each partner that left so far: (month, name, how: exit, shotgun, put...)."""
-    return [
-        (e.month, e.data["partner"], e.data["how"]) for e in venture.log.events if e.kind == "exit"
-    ]
+def exits(venture: Venture) -> list[tuple[int, str]]:
+    """Each partner that left so far: (month, name), in the order they left."""
+    return sorted((month, name) for name, month in venture.exits.items())
 
 
 def outcome(venture: Venture) -> dict[str, Any]:
@@ -147,7 +144,7 @@ def simulate(scenario: Scenario, seeds: Sequence[int]) -> list[dict[str, Any]]:
     """Outcomes of agent-only runs of a scenario, one per seed (see :func:`outcome`)."""
     out = []
     for seed in seeds:
-        v = Venture(scenario, seed).run()
+        v = Venture(scenario, seed, collect=False).run()
         out.append(outcome(v))
     return out
 
@@ -190,7 +187,7 @@ def issue_view(venture: Venture, partner: Partner, issue: Issue) -> dict[str, An
         "dimensions": [
             {"name": name.replace("_", " "), "status_quo": q, "ideal": i, "weight": w}
             for name, q, i, w in zip(
-                _dims(venture, issue), issue.status_quo, v.ideal, v.salience, strict=True
+                _dims(venture, issue), venture.status_quo(issue), v.ideal, v.salience, strict=True
             )
         ],
     }
@@ -219,14 +216,14 @@ def standing(venture: Venture, partner: Partner) -> dict[str, Any]:
     }
 
 
-def cost(partner: Partner, issue: Issue, policy: Sequence[float]) -> float:
-    """What a policy on the issue costs the partner against the status quo.
+def cost(venture: Venture, partner: Partner, issue: Issue, policy: Sequence[float]) -> float:
+    """What a policy on the issue costs the partner against the venture's policy now.
 
     Returns:
-        Value units per unit of the issue's importance, the scale the partner's tolerance
-        and ``sim trace`` use; negative means a gain.
+        Value units, the scale of the partner's tolerance and of ``sim trace``; negative
+        means a gain.
     """
-    return partner.loss(issue, policy)
+    return partner.loss(issue, venture.status_quo(issue), policy)
 
 
 def proposal_view(proposal: Proposal, vote: Vote) -> dict[str, Any]:
@@ -246,41 +243,53 @@ def proposal_view(proposal: Proposal, vote: Vote) -> dict[str, Any]:
 
 
 def proposal_options(
-    venture: Venture, partner: Partner, issue: Issue, agent: Proposal, shares: Sequence[float]
+    venture: Venture,
+    partner: Partner,
+    issue: Issue,
+    agent: Proposal | None,
+    shares: Sequence[float],
 ) -> list[dict[str, Any]]:
     """The proposals a chair may table: a share of the way from the status quo to its ideal.
 
     Returns:
-        Per share in [0, 1]: ``share``, ``policy`` and what it costs each seated partner
-        (``costs``, value units; negative: a gain), the agent's own choice first.
+        Per share in [0, 1] (0: table nothing): ``share``, ``policy`` and what it costs
+        each seated partner (``costs``, value units; negative: a gain), the agent's own
+        choice first (``agent``).
     """
+    mine = agent.share if agent is not None else 0.0
     out = []
-    for share in [agent.share, *[s for s in shares if abs(s - agent.share) > 1e-9]]:
-        p = proposal_at(partner, issue, share, agent)
+    for share in [mine, *[s for s in shares if abs(s - mine) > 1e-9]]:
+        p = proposal_at(venture, partner, issue, share, agent)
         out.append(
             {
                 "share": share,
-                "agent": share == agent.share,
-                "policy": list(p.policy),
-                "costs": {o.name: cost(o, issue, p.policy) for o in venture.seated()},
+                "agent": share == mine,
+                "policy": list(p.policy) if p is not None else None,
+                "costs": {
+                    o.name: cost(venture, o, issue, p.policy) if p is not None else 0.0
+                    for o in venture.seated()
+                },
             }
         )
     return out
 
 
-def proposal_at(partner: Partner, issue: Issue, share: float, agent: Proposal) -> Proposal:
-    """The proposal ``share`` (in [0, 1]) of the way from the status quo to the partner's ideal.
+def proposal_at(
+    venture: Venture, partner: Partner, issue: Issue, share: float, agent: Proposal | None
+) -> Proposal | None:
+    """The proposal ``share`` (in [0, 1]) of the way from the policy now to the partner's ideal.
 
-    The proposer expects it to pass when it goes no further than its agent believed would.
+    A share of 0 tables nothing (None). The proposer expects it to pass when it goes no
+    further than its agent believed would.
     """
     share = min(1.0, max(0.0, float(share)))
+    if share <= 0:
+        return None
     target = partner.view(issue.dims).ideal
-    return dataclasses.replace(
-        agent,
-        policy=policy_math.point_on_segment(issue.status_quo, target, share),
-        share=share,
-        expected_to_pass=agent.expected_to_pass and share <= agent.share + 1e-9,
-    )
+    point = [0.0] * len(target)
+    policy_math.point_on_segment(venture.status_quo(issue), target, share, point)
+    believed = agent is not None and agent.expected_to_pass and share <= agent.share + 1e-9
+    return Proposal(partner.name, tuple(point), share, believed)
 
 
 def vote_as(vote: Vote, yes: bool) -> Vote:
