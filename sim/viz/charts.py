@@ -160,7 +160,7 @@ def svg(chart: Chart, width: int = 520, height: int = 190) -> str:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:.0f}" if v >= 10 or v == int(v) else f"{v:.2g}"
+    return f"{v:.0f}" if v >= 10 or v == int(v) else f"{v:.3g}"
 
 
 def _month_ticks(x_max: int) -> list[int]:
