@@ -194,6 +194,7 @@ def test_sim_trace_tells_the_rooms_history_from_its_record(loaded, tmp_path):
     )
     assert told.returncode == 0, told.stderr
     assert "Sony announces it will leave" in told.stdout
+    assert "the people playing it chose to" in told.stdout
     other = subprocess.run(
         [*cli, str(EQUAL), "--moves", str(record)], capture_output=True, text=True, timeout=120
     )
