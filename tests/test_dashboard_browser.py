@@ -46,6 +46,10 @@ def session(tmp_path_factory):
             browser.close()
     finally:
         server.stop()
+    # Whatever ran on this page (all of this module, or the share a pytest-xdist worker
+    # got), nothing may have left this machine and the terminal must be clean.
+    assert watch.requests == [] and watch.failed == [], (watch.requests, watch.failed)
+    assert not re.search(r"error|traceback|exception|warning", server.stderr(), re.I)
 
 
 def _month(page) -> int:
