@@ -292,12 +292,18 @@ class Teller:
         """A partner announces its exit, and why."""
         n = d["partner"]
         patience = self.specs[n].patience if n in self.specs else 1
+        played = any(h.name == n and self.v.moves.plays(h) for h in self.v.holders)
+        why = (
+            f"the people playing it chose to (its satisfaction {d['satisfaction']:.2f}, its "
+            f"outside option {d['outside_option']:.2f})"
+            if played  # a room session (sim play): the agent's reason may not be theirs
+            else f"its satisfaction ({d['satisfaction']:.2f}) has stayed below its outside "
+            f"option ({d['outside_option']:.2f}) for {patience} months, its patience"
+        )
         return Line(
             "exit_announced",
             "bad",
-            f"{n} announces it will leave (effective month {d['effective']}): its satisfaction "
-            f"({d['satisfaction']:.2f}) has stayed below its outside option "
-            f"({d['outside_option']:.2f}) for {patience} months, its patience.",
+            f"{n} announces it will leave (effective month {d['effective']}): {why}.",
             data={k: d[k] for k in ("partner", "effective", "satisfaction", "outside_option")},
         )
 
