@@ -82,7 +82,7 @@ def survival_overlay(folder: Path, comp: Comparison) -> str:
     cmap = design_colours([d.label for d in comp.designs])
     fig, ax = figure()
     for d in comp.designs:
-        survival_curve(ax, d.experiment.rows, label=d.label, colour=cmap[d.label])
+        survival_curve(ax, d.experiment, label=d.label, colour=cmap[d.label])
     horizon = max(d.experiment.scenario.horizon_months for d in comp.designs)
     ax.set_xlim(0, horizon)
     ax.set_ylim(0, 101)
@@ -126,7 +126,7 @@ def leader_overlay(folder: Path, comp: Comparison) -> str:
     x = np.arange(len(cats))
     top = 0.0
     for i, d in enumerate(comp.designs):
-        counts = leader_counts(d.experiment.rows, names)
+        counts = leader_counts(d.experiment, names)
         shares, err = wilson_errors([counts[c] for c in cats], len(d.experiment.rows))
         offset = (i - (len(comp.designs) - 1) / 2) * width
         ax.bar(x + offset, shares, width, yerr=err, capsize=4, label=d.label, color=cmap[d.label])
