@@ -84,6 +84,7 @@ def compare(
 def comparison_table(comp) -> None:
     """Print each metric per design with intervals and the paired difference vs the first."""
     from rich.table import Table
+    from rich.text import Text
 
     from sim.cli.render import console
     from sim.reports.compare import cells
@@ -101,7 +102,7 @@ def comparison_table(comp) -> None:
     t.add_column("Estimate [95% CI]", justify="right", no_wrap=True)
     t.add_column("Minus baseline [95% CI]", justify="right", no_wrap=True)
     for title, rows in cells(comp):
-        t.add_row(f"[bold]{title}[/bold]", "", "")
+        t.add_row(Text(title, style="bold"), "", "")
         for i, (label, estimate, diff) in enumerate(rows):
             t.add_row(f"  {label}", estimate, diff, end_section=i == len(rows) - 1)
     console().print(t)

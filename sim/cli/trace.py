@@ -87,7 +87,8 @@ def _colour(told) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=True)
+    # Names and titles are the user's: markup and emoji codes in them are shown as written.
+    console = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
     console.print(Text(told.title, style="bold"))
     console.print(f"Replication seed {told.seed}, {told.horizon_months}-month horizon.\n")
     console.print(Text("The partners:", style="bold"))

@@ -47,6 +47,7 @@ STYLE: dict[RcKeyType, Any] = {
     "axes.grid": True,
     "grid.alpha": 0.3,
     "legend.frameon": False,
+    "text.parse_math": False,  # names and titles are the user's: a '$' is not mathematics
 }
 NONE_COLOUR = "#9e9e9e"
 P = ParamSpec("P")

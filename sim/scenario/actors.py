@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.scenario.text import Name
+
 
 class Strict(BaseModel):
     """Base for every scenario block: unknown keys are errors, values are immutable.
@@ -75,7 +77,7 @@ class PartnerSpec(Strict):
         side_funding: whether and how it funds things outside the structure.
     """
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     stake: float = Field(ge=0, le=1)
     capital: float = Field(default=0.0, ge=0)
     positions: dict[str, float] = Field(default_factory=dict)
@@ -99,7 +101,7 @@ class InvestorSpec(Strict):
         stake: equity share in [0, 1].
     """
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     stake: float = Field(ge=0, le=1)
 
 
@@ -132,7 +134,7 @@ class StateFunderSpec(Strict):
         votes: its contingent voting rights.
     """
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     stake: float = Field(default=0.0, ge=0, le=1)
     capital: float = Field(default=0.0, ge=0)
     positions: dict[str, float] = Field(default_factory=dict)

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from sim.scenario.actors import PartnerSpec, Strict
+from sim.scenario.text import Name, Title
 
 
 class IssueKind(Strict):
@@ -29,7 +30,7 @@ class IssueKind(Strict):
             partner's salience on its dimensions (value units per month).
     """
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     dimensions: list[str] = Field(min_length=1)
     weight: float = Field(1.0, ge=0)
     importance: float = Field(1.0, gt=0, le=1000)
@@ -50,7 +51,7 @@ class IssueEvent(Strict):
     type: Literal["issue"]
     month: int = Field(ge=1)
     kind: str
-    title: str | None = None
+    title: Title | None = None
     importance: float | None = Field(None, gt=0, le=1000)
 
 
@@ -67,7 +68,7 @@ class CapitalCallEvent(Strict):
     type: Literal["capital_call"]
     month: int = Field(ge=1)
     amount: float = Field(gt=0)
-    title: str | None = None
+    title: Title | None = None
 
 
 class NewPartnerEvent(Strict):
@@ -99,7 +100,7 @@ class OutsideOptionEvent(Strict):
     month: int = Field(ge=1)
     partner: str
     change: float = Field(ge=-10, le=10)
-    title: str | None = None
+    title: Title | None = None
 
 
 Event = Annotated[

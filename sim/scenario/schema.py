@@ -16,6 +16,7 @@ from sim.errors import did_you_mean
 from sim.scenario.actors import InvestorSpec, PartnerSpec, StateFunderSpec, Strict
 from sim.scenario.agenda import AgendaSpec, NewPartnerEvent, OutsideOptionEvent
 from sim.scenario.governance import GovernanceSpec
+from sim.scenario.text import Name, Prose, Title
 
 MAX_REPLICATIONS = 1_000_000
 MAX_PARTNERS = 64
@@ -132,13 +133,13 @@ class Scenario(Strict):
         metadata: free-form notes (sources, historical outcomes), never executed.
     """
 
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    currency: str = "units"
+    name: Title = Field(min_length=1, max_length=200)
+    description: Prose = ""
+    currency: Title = Field(default="units", max_length=40)
     horizon_months: int = Field(default=120, ge=1, le=MAX_HORIZON_MONTHS)
     replications: int = Field(default=1000, ge=1, le=MAX_REPLICATIONS)
     seed: int = Field(default=0, ge=0, lt=2**63)
-    dimensions: list[str] = Field(min_length=1, max_length=32)
+    dimensions: list[Name] = Field(min_length=1, max_length=32)
     initial_policy: dict[str, float] = Field(default_factory=dict)
     partners: list[PartnerSpec] = Field(min_length=2, max_length=MAX_PARTNERS)
     investors: list[InvestorSpec] = Field(default_factory=list)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 
+import matplotlib
 import solara
 from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
@@ -85,6 +86,8 @@ def _empty(ax, text: str = "Press Step or ▶ to run the venture") -> None:
 
 
 def _figure(title: str):
+    # Names and event titles are the user's: a '$' in them is a dollar, not mathematics.
+    matplotlib.rcParams["text.parse_math"] = False
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     ax = fig.subplots()
     ax.set_title(title, fontsize=11, loc="left")
