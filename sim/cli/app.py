@@ -33,6 +33,20 @@ def _err(text: str) -> None:
     typer.echo(text, err=True)
 
 
+def load(path: Path):
+    """Read and validate a scenario file; print its warnings (valid but doubtful) on stderr.
+
+    Returns:
+        The :class:`~sim.scenario.loader.LoadedScenario`.
+    """
+    from sim.scenario.loader import load_scenario
+
+    loaded = load_scenario(path)
+    for warning in loaded.warnings:
+        _err(f"warning: {warning}")
+    return loaded
+
+
 def _positive(name: str, value: int | None, limit: int | None = None, hint: str = "") -> None:
     """Refuse a count below 1 or above ``limit``, saying how to fix it."""
     if value is not None and value < 1:
@@ -59,9 +73,7 @@ def check_counts(replications: int | None, workers: int | None, seed: int | None
 @app.command()
 def validate(scenario: Scenario) -> None:
     """Check a scenario file and say exactly what is wrong and where."""
-    from sim.scenario.loader import load_scenario
-
-    loaded = load_scenario(scenario)
+    loaded = load(scenario)
     s = loaded.scenario
     typer.echo(
         f"{scenario}: valid. {s.name}: {len(s.partners)} partners, "
@@ -83,11 +95,9 @@ def run(
     resume: execution.ResumeOpt = None,
 ) -> None:
     """Run a scenario many times; print a summary and write a results folder."""
-    from sim.scenario.loader import load_scenario
-
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
-    loaded = load_scenario(scenario)
+    loaded = load(scenario)
 
     from sim.cli.render import power_gap_table, progress_bar, summary_table
     from sim.experiment.runner import default_workers
@@ -151,9 +161,7 @@ def power(
     if scenario is not None:
         if quota is not None or weights is not None:
             raise InputError("give either a scenario or --quota and --weights, not both")
-        from sim.scenario.loader import load_scenario
-
-        games = game_from_scenario(load_scenario(scenario).scenario, exact)
+        games = game_from_scenario(load(scenario).scenario, exact)
     else:
         games = game_from_args(quota, weights, names, exact)
     if json_out:

@@ -43,13 +43,13 @@ def compare(
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
 
+    from sim.cli.app import load
     from sim.cli.render import progress_bar
     from sim.experiment.compare import compare_study
     from sim.experiment.runner import default_workers
     from sim.reports.compare import comparison_report
-    from sim.scenario.loader import load_scenario
 
-    designs = [load_scenario(s) for s in scenarios]  # every file validated before any run
+    designs = [load(s) for s in scenarios]  # every file validated before any run
     first = designs[0].scenario
     n = replications or first.replications
     w = workers or default_workers()

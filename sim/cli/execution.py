@@ -60,8 +60,12 @@ def check(executor: str, scheduler: str | None, resume: Path | None, out: Path |
     """Reject option combinations that cannot work, before any work starts."""
     if executor not in ("local", "serial", "dask"):
         raise InputError(f"--executor must be local, serial or dask, got {executor!r}")
-    if scheduler and executor != "dask":
+    if scheduler is not None and executor != "dask":
         raise InputError("--scheduler is for --executor dask: add --executor dask")
+    if scheduler is not None:
+        from sim.experiment.executors import check_scheduler
+
+        check_scheduler(scheduler)
     if resume is not None and out is not None:
         raise InputError("give either --resume FOLDER (to finish a run) or -o FOLDER, not both")
 

@@ -41,13 +41,13 @@ def sweep(
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
 
+    from sim.cli.app import load
     from sim.cli.render import progress_bar
     from sim.experiment.runner import default_workers
     from sim.experiment.sweep import build_points, parse_setting, sweep_rows, sweep_study
     from sim.reports.sweep import sweep_report
-    from sim.scenario.loader import load_scenario
 
-    loaded = load_scenario(scenario)
+    loaded = load(scenario)
     parsed = [parse_setting(s) for s in settings]
     points = len(build_points(loaded.scenario, parsed))  # fail fast, before the bar
     n = replications or loaded.scenario.replications

@@ -53,12 +53,12 @@ def trace(
         )
     if months is not None and months < 1:
         raise InputError(f"--months must be at least 1, got {months}")
-    if out is not None and not out.parent.is_dir():
-        raise InputError(f"-o/--out: folder {out.parent} does not exist; create it first")
+    if out is not None:
+        _check_out(out)
+    from sim.cli.app import load
     from sim.reports import trace as report
-    from sim.scenario.loader import load_scenario
 
-    told = report.trace(load_scenario(scenario).scenario, seed, months)
+    told = report.trace(load(scenario).scenario, seed, months)
     if fmt == "json":
         text = report.to_json(told)
     elif fmt == "md":
@@ -74,6 +74,21 @@ def trace(
         _colour(told)
     else:
         typer.echo(text, nl=False)
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an ``-o`` that is a folder, an existing file, or in a missing folder."""
+    if out.is_dir():
+        raise InputError(
+            f"-o/--out: {out} is a folder; give a file name inside it, e.g. {out / 'trace.md'}"
+        )
+    if out.exists() or out.is_symlink():
+        raise InputError(
+            f"-o/--out: {out} already exists; a trace never overwrites a file: choose another "
+            "name, or move that file away"
+        )
+    if not out.parent.is_dir():
+        raise InputError(f"-o/--out: folder {out.parent} does not exist; create it first")
 
 
 def _terminal() -> bool:

@@ -15,6 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.scenario.text import Name
 
+#: The largest amount of money in a scenario (currency units). Amounts are in the
+#: scenario's currency (e.g. ``¥bn``: 400 is ¥400bn); a trillion of them is more than any
+#: venture holds, and larger numbers (``1.0e308``) overflow when they are added up.
+MAX_MONEY = 10**12
+#: The largest relative weight (saliences, issue kinds' weights): weights are normalised,
+#: so only their ratios matter, and larger ones overflow when they are added up.
+MAX_WEIGHT = 10**6
+
 
 class Strict(BaseModel):
     """Base for every scenario block: unknown keys are errors, values are immutable.
@@ -54,8 +62,8 @@ class SideFunding(Strict):
     enabled: bool = False
     propensity: float = Field(default=0.2, ge=0, le=1)
     after_months: int = Field(default=6, ge=1, le=600)
-    min_stake: float = Field(default=0.2, ge=0)
-    cost_per_importance: float = Field(default=5.0, ge=0)
+    min_stake: float = Field(default=0.2, ge=0, le=1000)
+    cost_per_importance: float = Field(default=5.0, ge=0, le=MAX_MONEY)
 
 
 class PartnerSpec(Strict):
@@ -79,7 +87,7 @@ class PartnerSpec(Strict):
 
     name: Name
     stake: float = Field(ge=0, le=1)
-    capital: float = Field(default=0.0, ge=0)
+    capital: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     positions: dict[str, float] = Field(default_factory=dict)
     salience: dict[str, float] = Field(default_factory=dict)
     expertise: dict[str, float] = Field(default_factory=dict)
@@ -136,7 +144,7 @@ class StateFunderSpec(Strict):
 
     name: Name
     stake: float = Field(default=0.0, ge=0, le=1)
-    capital: float = Field(default=0.0, ge=0)
+    capital: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     positions: dict[str, float] = Field(default_factory=dict)
     salience: dict[str, float] = Field(default_factory=dict)
     votes: ContingentVotes = ContingentVotes()

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sim.scenario.actors import PartnerSpec, Strict
+from sim.scenario.actors import MAX_MONEY, MAX_WEIGHT, PartnerSpec, Strict
 from sim.scenario.text import Name, Title
 
 
@@ -32,7 +32,7 @@ class IssueKind(Strict):
 
     name: Name
     dimensions: list[str] = Field(min_length=1)
-    weight: float = Field(1.0, ge=0)
+    weight: float = Field(1.0, ge=0, le=MAX_WEIGHT)
     importance: float = Field(1.0, gt=0, le=1000)
     urgency: float = Field(0.05, ge=0, le=100)
 
@@ -67,7 +67,7 @@ class CapitalCallEvent(Strict):
 
     type: Literal["capital_call"]
     month: int = Field(ge=1)
-    amount: float = Field(gt=0)
+    amount: float = Field(gt=0, le=MAX_MONEY)
     title: Title | None = None
 
 
