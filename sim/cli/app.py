@@ -15,7 +15,7 @@ from typing import IO, Annotated, Any, Protocol
 import typer
 
 from sim.cli import execution
-from sim.errors import InputError
+from sim.errors import InputError, Problem
 
 app = typer.Typer(
     name="sim",
@@ -126,13 +126,26 @@ def run(
             scheduler=scheduler,
             resume=resume,
         )
-    if as_json:
-        typer.echo(json.dumps(output.summary, indent=2))
-    else:
-        summary_table(output.summary)
-        power_gap_table(output.summary)
-        typer.echo(f"Results: {output.folder}")
-    execution.exit_if_failures(output.summary, scenario, output.folder)
+    try:
+        if as_json:
+            typer.echo(json.dumps(output.summary, indent=2))
+        else:
+            summary_table(output.summary)
+            power_gap_table(output.summary)
+            typer.echo(f"Results: {output.folder}")
+        execution.exit_if_failures(output.summary, scenario, output.folder)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        if resume is None:
+            raise
+        # A resumed complete run shows the summary.json it kept (from before its sha256 was
+        # recorded in the manifest): one that lacks what a run writes is damaged.
+        raise InputError(
+            Problem(
+                "is damaged (it lacks what a run writes): rerun without --resume (into a new "
+                "folder), or restore it from a backup",
+                file=str(output.folder / "summary.json"),
+            )
+        ) from None
 
 
 @app.command()

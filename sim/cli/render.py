@@ -29,10 +29,9 @@ def console(stderr: bool = False) -> Console:
     columns without a terminal, which truncates the cells of wide tables (sweeps,
     comparisons); ``COLUMNS`` still wins when set.
     """
-    plain = {"highlight": False, "markup": False, "emoji": False}
-    out = Console(stderr=stderr, **plain)
+    out = Console(stderr=stderr, highlight=False, markup=False, emoji=False)
     if not out.is_terminal and "COLUMNS" not in os.environ:
-        out = Console(stderr=stderr, width=PIPED_WIDTH, **plain)
+        out = Console(stderr=stderr, highlight=False, markup=False, emoji=False, width=PIPED_WIDTH)
     return out
 
 

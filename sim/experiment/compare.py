@@ -175,7 +175,9 @@ def run_comparison(
     done = []
     with make_executor(executor, workers, scheduler) as ex:
         for label, loaded in zip(labels, designs, strict=True):
-            sink = store.sink(results._safe(label), loaded.scenario) if store else None
+            sink = (
+                store.sink(results._safe(label), loaded.scenario, replications) if store else None
+            )
             exp = run_experiment(
                 loaded.scenario, replications, seed, workers, progress, executor=ex, sink=sink
             )
@@ -295,6 +297,8 @@ def compare_study(
     else:
         folder = results.new_folder(out, "compare", results_root)
     store = PointStore(folder, resume is not None, subfolder="designs")
+    keys = [results._safe(label) for label in labels]
+    store.check([(k, d.scenario) for k, d in zip(keys, designs, strict=True)], replications)
     try:
         comp = _run_and_write(folder, info, store, designs, progress, report, executor, scheduler)
     except KeyboardInterrupt as stop:

@@ -18,9 +18,11 @@ from pathlib import Path
 
 from sim.errors import InputError, Problem
 from sim.experiment import results
-from sim.experiment.outcomes import COLUMNS, influence_columns
+from sim.experiment.checkpoint import CHECKPOINT, Checkpoint, read_checkpoint
+from sim.experiment.outcomes import COLUMNS, Tally, influence_columns
 from sim.experiment.runner import holder_names
-from sim.experiment.sink import CHECKPOINT, RunSink
+from sim.experiment.sink import RunSink
+from sim.experiment.summary import HEADLINES
 from sim.scenario.schema import Scenario
 
 
@@ -44,21 +46,61 @@ class PointStore:
         return self.folder / self.subfolder / name
 
     def done(self, index: int) -> dict | None:
-        """The summary of a point that finished (only when resuming), else None."""
-        summary = self.path(index) / "summary.json"
-        if self.resume and summary.exists():
-            return json.loads(summary.read_text("utf-8"))
-        return None
+        """The summary of a point that finished (only when resuming), else None.
 
-    def sink(self, index: int | str, scenario: Scenario) -> RunSink:
+        Raises:
+            InputError: its ``summary.json`` is not a JSON object (damaged).
+        """
+        path = self.path(index) / "summary.json"
+        if not (self.resume and (path.exists() or path.is_symlink())):
+            return None
+        try:
+            summary = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError):
+            summary = None
+        if summary_problem(summary):
+            raise InputError(
+                Problem(
+                    f"is damaged ({summary_problem(summary)}, unlike the summary a finished "
+                    "point writes): rerun without "
+                    "--resume (into a new folder), or restore it from a backup; nothing in the "
+                    "folder was changed",
+                    file=str(path),
+                )
+            )
+        return summary
+
+    def check(self, parts: list[tuple[int | str, Scenario]], replications: int) -> None:
+        """Read every kept summary and checkpoint before a resume writes anything.
+
+        Args:
+            parts: each point's (or design's) key and scenario.
+            replications: replications per point.
+
+        Raises:
+            InputError: a damaged ``summary.json`` or checkpoint, named.
+        """
+        if not self.resume:
+            return
+        for key, scenario in parts:
+            if isinstance(key, int) and self.done(key) is not None:
+                continue
+            self._checkpoint(key, scenario, replications)
+
+    def _checkpoint(
+        self, key: int | str, scenario: Scenario, replications: int
+    ) -> Checkpoint | None:
+        empty = Tally.empty(scenario.horizon_months, len(holder_names(scenario)))
+        return read_checkpoint(self.path(key), _columns(scenario), empty, replications)
+
+    def sink(self, index: int | str, scenario: Scenario, replications: int) -> RunSink:
         """Where the point's rows stream to: a new sink, or the stopped one continued."""
         folder = self.path(index)
         folder.mkdir(parents=True, exist_ok=True)
-        columns = [c.name for c in COLUMNS]
-        columns += [c.name for c in influence_columns(holder_names(scenario))]
-        if self.resume and (folder / CHECKPOINT).exists():
-            return RunSink.reopen(folder, columns)
-        return RunSink.create(folder, columns)
+        if self.resume:
+            checkpoint = self._checkpoint(index, scenario, replications)
+            return RunSink.reopen(folder, _columns(scenario), checkpoint)
+        return RunSink.create(folder, _columns(scenario))
 
     def save(self, index: int, summary: dict) -> None:
         """Mark a point complete with its summary."""
@@ -74,6 +116,28 @@ class PointStore:
     def discard_checkpoint(self, index: int | str) -> None:
         """Remove a point's checkpoint once the whole study is complete."""
         (self.path(index) / CHECKPOINT).unlink(missing_ok=True)
+
+
+def summary_problem(summary: object) -> str:
+    """What a study would fail to read in a kept point's summary, or "" when nothing."""
+    if not isinstance(summary, dict):
+        return "not a JSON object"
+    for h in HEADLINES:
+        entry = summary.get(h.key)
+        if not isinstance(entry, dict) or h.value not in entry:
+            return f"no {h.key}"
+        ci = entry.get("ci95")
+        if not isinstance(ci, list) or len(ci) != 2:
+            return f"no interval for {h.key}"
+    fracture = summary.get("fracture")
+    if not isinstance(fracture, dict) or "median_month" not in fracture:
+        return "no fracture median"
+    return ""
+
+
+def _columns(scenario: Scenario) -> list[str]:
+    columns = [c.name for c in COLUMNS]
+    return columns + [c.name for c in influence_columns(holder_names(scenario))]
 
 
 def reopen(folder: str | Path, kind: str, expected: dict) -> dict:
@@ -101,6 +165,20 @@ def reopen(folder: str | Path, kind: str, expected: dict) -> dict:
                 file=str(folder),
             )
         ) from None
+    if not isinstance(info, dict):
+        held = type(info).__name__ if info is not None else "null"
+        raise InputError(
+            Problem(
+                f"the manifest is damaged: it holds {held}, "
+                "not a mapping; rerun without --resume (into a new folder), or restore "
+                "manifest.json from a backup; nothing in the folder was changed",
+                file=str(path),
+            )
+        )
+    if not isinstance(info.get("resumed", []), list):
+        raise InputError(
+            Problem("the manifest is damaged: its 'resumed' is not a list", file=str(path))
+        )
     if info.get("kind") != kind:
         raise InputError(Problem(f"is not a `sim {kind}` results folder", file=str(folder)))
     expected = json.loads(json.dumps(expected))  # compare as the manifest stores them

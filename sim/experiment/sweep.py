@@ -323,7 +323,7 @@ def run_sweep(
                 if progress is not None:
                     progress(replications)
                 continue
-            sink = store.sink(p.index, p.scenario) if store is not None else None
+            sink = store.sink(p.index, p.scenario, replications) if store is not None else None
             exp = run_experiment(
                 p.scenario, replications, seed, workers, progress, executor=ex, sink=sink
             )
@@ -435,6 +435,7 @@ def _run_and_write(
     """Run the sweep into ``folder`` under its manifest and write its files."""
     seed, replications = info["seed"], info["replications"]
     store = PointStore(folder, resume)
+    store.check([(p.index, p.scenario) for p in points], replications)  # before any write
     with results.tracked(folder, info) as files:
         sweep = run_sweep(
             base,
