@@ -22,6 +22,7 @@ from mesa.visualization import SolaraViz
 
 from sim.model.influence import leader_threshold
 from sim.model.venture import Venture
+from sim.reports.document import md_escape
 from sim.reports.teller import tell
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
@@ -180,7 +181,8 @@ def design_markdown(model: Venture) -> str:
     if g.reserved.threshold is not None:
         rule += f" ({g.reserved.threshold:.0%})"
     partners = "; ".join(
-        f"{p.name} {p.veto.tolerance:.3f} / {p.veto.concession:.3f} / {p.outside_option:.2f}"
+        f"{md_escape(p.name)} {p.veto.tolerance:.3f} / {p.veto.concession:.3f} / "
+        f"{p.outside_option:.2f}"
         for p in model.scenario.partners
     )
     return (
@@ -205,8 +207,8 @@ def events_markdown(model: Venture, months: int = 3) -> str:
     for m in reversed(shown):  # newest first: the month just run is on top
         out.append(f"### Month {m.month}" + (" · board meeting" if m.board else ""))
         for line in m.lines:
-            out.append(f"- {line.text}")
-            out += [f"    - {d}" for d in line.details]
+            out.append(f"- {md_escape(line.text)}")  # names and titles shown as written
+            out += [f"    - {md_escape(d)}" for d in line.details]
     return "\n".join(out)
 
 
