@@ -97,9 +97,12 @@ def read_checkpoint(
 def _load(path: Path, template: Tally) -> Checkpoint:
     try:
         with np.load(path, allow_pickle=False) as data:
+            missing = [k for k in ("state", "latency", "influence") if k not in data.files]
+            if missing:
+                raise Damaged(f"it has no '{missing[0]}' array")
             arrays = {k: data[k] for k in ("state", "latency", "influence")}
-    except KeyError as exc:
-        raise Damaged(f"it has no {exc} array") from None
+    except Damaged:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure to decode untrusted bytes
         raise Damaged(f"it is not a readable .npz file ({type(exc).__name__})") from None
     state_array = arrays["state"]
