@@ -309,3 +309,20 @@ def test_o_at_an_existing_empty_folder_is_used(tmp_path, capsys, monkeypatch):
     )
     assert code == 0, text
     assert (out / "summary.json").is_file()
+
+
+def test_designs_whose_names_are_the_same_as_file_names_do_not_overwrite_each_other(
+    tmp_path, capsys, monkeypatch
+):
+    a = write_yaml(tmp_path, FULL, "a b.yaml")
+    b = write_yaml(tmp_path, FULL.replace("horizon_months: 12", "horizon_months: 6"), "a_b.yaml")
+    out = tmp_path / "out"
+    code, text = sim(["compare", a, b, "-n", "2", "-j", "1", "-o", out], capsys, monkeypatch)
+    assert code == 0, text
+    designs = sorted(p.name for p in (out / "designs").iterdir())
+    assert designs == ["a_b", "a_b__2"]
+    months = {
+        d: json.loads((out / "designs" / d / "summary.json").read_text())["horizon_months"]
+        for d in designs
+    }
+    assert months == {"a_b": 12, "a_b__2": 6}

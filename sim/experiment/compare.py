@@ -133,13 +133,22 @@ def differences(designs: list[Design]) -> dict[str, dict[str, dict]]:
 
 
 def labels_for(paths: Sequence[str]) -> list[str]:
-    """Unique short labels: file stems, numbered ``stem (2)`` when a file is repeated."""
-    seen: dict[str, int] = {}
+    """Unique short labels: file stems, numbered ``stem (2)`` when a file is repeated.
+
+    Each design's rows go to ``designs/<label as a file name>``, so labels are also unique
+    as file names, ignoring case: ``a b.yaml`` and ``a_b.yaml`` (both ``a_b`` as a file
+    name) get ``a b`` and ``a_b (2)``, and neither design's rows overwrite the other's.
+    """
+    used: set[str] = set()
     out = []
     for p in paths:
         stem = Path(p).stem or "design"
-        seen[stem] = seen.get(stem, 0) + 1
-        out.append(stem if seen[stem] == 1 else f"{stem} ({seen[stem]})")
+        label, k = stem, 1
+        while results._safe(label).lower() in used:
+            k += 1
+            label = f"{stem} ({k})"
+        used.add(results._safe(label).lower())
+        out.append(label)
     return out
 
 
