@@ -175,13 +175,13 @@ def test_reports_show_html_markdown_and_maths_in_names_as_written(tmp_path, caps
     assert "<script>" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     md = (out / "report.md").read_text("utf-8")
-    assert "# T \\<script\\>alert(1)\\</script\\> \\*em\\* \\| \\$x^\\$" in md
-    assert "A \\$x\\_{\\$ \\<img src=x onerror=alert(1)\\> \\*e\\* \\& #1" in md
+    assert "# T \\<script>alert(1)\\</script> \\*em\\* \\| \\$x^\\$" in md
+    assert "A \\$x\\_{\\$ \\<img src=x onerror=alert(1)> \\*e\\* & #1" in md
     assert (out / "influence.png").stat().st_size > 0  # '$x_{$' did not break the plots
     code, trace = sim(
         ["trace", write_yaml(tmp_path, data), "--seed", "1", "--format", "md"], capsys, monkeypatch
     )
-    assert code == 0 and "\\<img src=x onerror=alert(1)\\>" in trace
+    assert code == 0 and "\\<img src=x onerror=alert(1)>" in trace
     assert not re.search(r"(?<!\\)<", trace)  # every '<' escaped
 
 

@@ -142,8 +142,14 @@ class Document:
         return ["report.md", "report.html"]
 
 
-#: Characters that make Markdown (CommonMark, GitHub's tables and maths) do something.
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~&$])")
+#: Characters that make Markdown (CommonMark, GitHub's tables and maths) do something: an
+#: underscore only next to a non-word character (``simple_majority`` stays as it is), an
+#: ampersand only where it would start an entity (``&amp;``), a ``(`` only after ``]`` (a
+#: link or an image: ``[1.76, 2.20]`` stays as it is), ``>`` and ``#`` only at the start
+#: (a quote, a heading).
+_MARKDOWN = re.compile(
+    r"([\\`*<|~$]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|&(?=#?\w+;)|(?<=\])\(|^[#>])"
+)
 
 
 def md_escape(text: str, marks: bool = False) -> str:
@@ -155,7 +161,7 @@ def md_escape(text: str, marks: bool = False) -> str:
             code span Markdown shows everything literally), as ``report.html`` does.
 
     Returns:
-        The escaped text; a ``#`` at the start is escaped too (it would make a heading).
+        The escaped text.
     """
     spans = text.split("`") if marks else [text]
     if len(spans) % 2 == 0:  # unbalanced: not the report's own marks
@@ -169,8 +175,7 @@ def md_escape(text: str, marks: bool = False) -> str:
         if len(parts) % 2 == 0:
             parts = [span]
         out.append("**".join(_MARKDOWN.sub(r"\\\1", p) for p in parts))
-    escaped = "`".join(out)
-    return "\\" + escaped if escaped.startswith("#") else escaped
+    return "`".join(out)
 
 
 def md_code(text: str) -> list[str]:
