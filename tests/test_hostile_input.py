@@ -326,3 +326,19 @@ def test_designs_whose_names_are_the_same_as_file_names_do_not_overwrite_each_ot
         for d in designs
     }
     assert months == {"a_b": 12, "a_b__2": 6}
+
+
+def test_a_stopped_run_of_a_file_with_braces_in_its_name_says_how_to_resume(
+    tmp_path, capsys, monkeypatch
+):
+    from sim.experiment import study
+    from sim.experiment.signals import Interrupted
+
+    def stopped(*args, **kwargs):
+        raise Interrupted(tmp_path / "out", 130)
+
+    monkeypatch.setattr(study, "run_study", stopped)
+    f = write_yaml(tmp_path, FULL, "{x} it's.yaml")
+    code, out = sim(["run", f, "-n", "2"], capsys, monkeypatch)
+    assert code == 130, out
+    assert f"resume with: sim run '{tmp_path}/{{x}} it'\"'\"'s.yaml' --resume {tmp_path}/out" in out

@@ -111,7 +111,7 @@ def run(
         n, seed = replications or s.replications, s.seed if seed is None else seed
     w = workers or default_workers()
     with (
-        execution.stoppable(f"sim run {scenario} --resume {{folder}}"),
+        execution.stoppable(f"sim run {execution.shown_arg(scenario)} --resume {{folder}}"),
         progress_bar(n, f"{Path(scenario).name}", quiet=as_json) as advance,
     ):
         output = run_study(

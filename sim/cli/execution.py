@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from sim.errors import InputError
+from sim.errors import InputError, literal
 
 ReplicationsOpt = Annotated[
     int | None,
@@ -79,8 +79,16 @@ def resume_hint() -> str:
         elif arg in ("-o", "--out", "--resume"):
             skip = True
         elif not arg.startswith(("--out=", "--resume=")):
-            args.append(shlex.quote(arg).replace("{", "{{").replace("}", "}}"))
+            args.append(shown_arg(arg))
     return " ".join(["sim", *args, "--resume {folder}"])
+
+
+def shown_arg(arg: str | Path) -> str:
+    r"""An argument as a command line to copy shows it, for :meth:`str.format`.
+
+    Shell-quoted, braces doubled, invisible characters written as ``\uXXXX``.
+    """
+    return literal(shlex.quote(str(arg))).replace("{", "{{").replace("}", "}}")
 
 
 @contextlib.contextmanager

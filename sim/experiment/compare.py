@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.errors import literal
 from sim.experiment import results, stats
 from sim.experiment.executors import make_executor
 from sim.experiment.outcomes import COLUMNS, influence_columns
@@ -142,7 +143,7 @@ def labels_for(paths: Sequence[str]) -> list[str]:
     used: set[str] = set()
     out = []
     for p in paths:
-        stem = Path(p).stem or "design"
+        stem = literal(Path(p).stem) or "design"  # shown in tables: no invisible characters
         label, k = stem, 1
         while results._safe(label).lower() in used:
             k += 1
