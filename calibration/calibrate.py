@@ -5,7 +5,8 @@ runs the same replication seeds). It runs the generic two-partner 50:50 venture
 (``scenarios/governance/two_partner_50_50.yaml``, which leaves every calibrated
 parameter at the schema default) over a grid of four defaults:
 
-- ``partners[].outside_option`` (value units per month),
+- ``partners[].outside_option`` (value units per month; 0.98-1.01 around a working
+  venture's value, 1.0),
 - ``partners[].outside_option_drift`` (value units per year),
 - ``partners[].patience`` (months),
 - ``partners[].veto.concession`` (value units per month),
@@ -18,7 +19,11 @@ and scores each point against targets from evidence.md a1/a5:
 - share of terminations that are one partner buying the venture in 0.6-0.8 (a1 #6,
   #16, #19; a5).
 
-Usage (from the repository root; about two minutes on two cores)::
+It then shows the headlines at both settings of the optional proposal floor
+``agenda.min_move`` (0, DESIGN.md's rule and the default; 0.15, the first version's
+default), on the calibrated 50:50 venture and on ``scenarios/equal_stakes.yaml``.
+
+Usage (from the repository root; a few minutes on two cores)::
 
     python calibration/calibrate.py            # print the table
     python calibration/calibrate.py --write    # and write it into docs/calibration.md
@@ -44,14 +49,18 @@ sys.path.insert(0, str(ROOT))
 from sim.docs import replace_between  # noqa: E402
 from sim.experiment.backtest import base_rates  # noqa: E402
 from sim.experiment.runner import default_workers, run_experiment  # noqa: E402
+from sim.experiment.summary import summarise  # noqa: E402
 from sim.scenario.loader import validate_mapping  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "governance" / "two_partner_50_50.yaml"
+EQUAL_STAKES = ROOT / "scenarios" / "equal_stakes.yaml"
+MIN_MOVES = (0.0, 0.15)
+FLOOR_RUN = {"replications": 500, "seed": 20260412}
 DOC = ROOT / "docs" / "calibration.md"
 GRID = {
-    "outside_option": (0.94, 0.96, 0.98),
-    "outside_option_drift": (0.0, 0.005, 0.01),
-    "patience": (9, 12, 18),
+    "outside_option": (0.98, 0.99, 1.0, 1.01),
+    "outside_option_drift": (0.0, 0.005),
+    "patience": (6, 9, 12),
     "concession": (0.004, 0.008),
 }
 SEARCH = {"replications": 120, "seed": 7}
@@ -155,6 +164,66 @@ def table(rows: list[dict], confirm: dict) -> str:
     return "\n".join(lines)
 
 
+def floor_rows(base: dict, best: dict, workers: int) -> list[dict]:
+    """Headlines at each ``agenda.min_move`` on the calibrated 50:50 venture and equal stakes.
+
+    The calibrated point is applied to the 50:50 venture only; equal stakes runs as shipped
+    (its partners set their own outside options and patience).
+    """
+    cases = [
+        ("50:50, calibrated point", scenario_with(base, best).model_dump()),
+        (
+            "equal stakes (as shipped)",
+            yaml.safe_load(EQUAL_STAKES.read_text(encoding="utf-8")),
+        ),
+    ]
+    out = []
+    for title, data in cases:
+        for floor in MIN_MOVES:
+            d = copy.deepcopy(data)
+            d.setdefault("agenda", {})["min_move"] = floor
+            exp = run_experiment(
+                validate_mapping(d), FLOOR_RUN["replications"], FLOOR_RUN["seed"], workers
+            )
+            s = summarise(exp, title)
+            out.append(
+                {
+                    "case": title,
+                    "min_move": floor,
+                    "reserved": s["reserved_latency_months"]["mean"],
+                    "undecided": s["undecided_share"]["mean"],
+                    "leader": s["leader"]["probability"],
+                    "fracture": s["fracture"]["probability"],
+                    "fracture_ci": s["fracture"]["ci95"],
+                }
+            )
+    return out
+
+
+def floor_table(rows: list[dict]) -> str:
+    """The Markdown table of headlines at both proposal floors."""
+    lines = [
+        "",
+        f"Headlines at both settings of `agenda.min_move` ({FLOOR_RUN['replications']} "
+        f"replications, seed {FLOOR_RUN['seed']}): 0 is DESIGN.md's rule (the proposer tables "
+        "the closest point to its ideal it believes the others accept); 0.15 makes it table "
+        "its own ideal point, expecting a no, whenever the move it believes passes is "
+        "smaller. No study measures such a floor, so it stays an option, off by default.",
+        "",
+        "| case | min_move | reserved-matter latency, 24-month window (months) | "
+        "issues never decided | leader emerges | fracture within horizon [95%] |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        lo, hi = r["fracture_ci"]
+        lines.append(
+            f"| {r['case']} | {r['min_move']} | {_fmt(r['reserved'])} | "
+            f"{r['undecided']:.1%} | {r['leader']:.1%} | {r['fracture']:.1%} "
+            f"[{lo:.1%}-{hi:.1%}] |"
+        )
+    return "\n".join(lines)
+
+
 def write_doc(text: str) -> None:
     """Replace the text between the calibration markers in docs/calibration.md."""
     doc = DOC.read_text(encoding="utf-8")
@@ -178,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
     rows.sort(key=lambda r: r["loss"])
     best = {k: rows[0][k] for k in keys}
     confirm = evaluate(base, best, CONFIRM["replications"], CONFIRM["seed"], args.workers)
-    text = table(rows, confirm)
+    text = table(rows, confirm) + "\n" + floor_table(floor_rows(base, best, args.workers))
     print(text)
     if args.write:
         write_doc(text)

@@ -58,7 +58,7 @@ REASONS: dict[str, str] = {
     "end within 7 years, evidence a1 #5, #9)",
     "partners[].outside_option_drift": "calibrated (docs/calibration.md): a rising outside "
     "option makes the hazard rise to the horizon, against the mid-life peak (a1 #17)",
-    "partners[].patience": "calibrated (docs/calibration.md): a year of dissatisfaction "
+    "partners[].patience": "calibrated (docs/calibration.md): half a year of dissatisfaction "
     "before acting",
     "partners[].side_funding.": "off unless the scenario says so; values when on are "
     "illustrative (no data)",
@@ -68,6 +68,8 @@ REASONS: dict[str, str] = {
     "state_funder.capital": "no money unless the scenario says so",
     "state_funder.positions": "0.5: indifferent unless the scenario says so",
     "state_funder.salience": "equal weight on every dimension",
+    "state_funder.veto.": "the partners' defaults: a funder judges proposals as a partner "
+    "does (no data)",
     "state_funder.votes.normal": "Rapidus: state votes capped at 11.5% (evidence c2)",
     "state_funder.votes.distress": "Rapidus: 40% if management worsens (evidence c2)",
     "state_funder.votes.veto_in_distress": "Rapidus's golden share vetoes key decisions "
@@ -82,7 +84,8 @@ REASONS: dict[str, str] = {
     "agenda.kinds[].urgency": "5% of importance lost per month open (no data)",
     "agenda.shock": "the environment moves the status quo by about 0.15 between questions",
     "agenda.lifetime_months": "an issue left open two years has lapsed in practice",
-    "agenda.min_move": "board questions are lumpy: a token move does not settle them",
+    "agenda.min_move": "0: DESIGN.md's rule, the closest point the others accept; a floor is "
+    "an option without evidence (docs/calibration.md shows both)",
     "agenda.events": "none unless scripted",
     "governance.reserved.": "unanimity on reserved matters: the common JV default "
     "(evidence c1; Water Street: most 50:50 agreements lack deadlock protection)",
@@ -107,6 +110,8 @@ REASONS: dict[str, str] = {
     "leader.": "DESIGN.md's definition: 1/n plus 10 points for two years",
     "dynamics.belief_noise": "proposers misjudge tolerance slightly (no data)",
     "dynamics.deference": "a full expert earns 0.02 extra tolerance (no data)",
+    "dynamics.influence_deference": "a partner with 10 points more influence than an equal "
+    "share earns 0.01 extra tolerance for its proposals (no data)",
     "dynamics.valuation": "100 currency units: stakes priced at face value",
     "dynamics.influence.": "illustrative: influence returns to formal weight over about "
     "two years (no data)",

@@ -32,7 +32,7 @@ def scenario_games(scenario: Scenario) -> list[tuple[str, VotingGame, list[str]]
     """The voting games of a scenario's rule for reserved matters, as the model's ballot has them.
 
     Players: the founding partners, then the state funder at its normal share of the votes
-    (its distress share and veto are not modelled here).
+    (no vote under unanimity; its distress share and veto are not modelled here).
 
     Returns:
         ``(title, game, names)`` for the rule, then, under a casting-vote clause, for the
@@ -54,8 +54,11 @@ def scenario_games(scenario: Scenario) -> list[tuple[str, VotingGame, list[str]]
         else tuple(1 for _ in raw)
     )
     veto = frozenset(names.index(v) for v in g.veto_holders if v in names)
-    if spec.rule == "unanimity":  # everyone with a vote must agree, whatever its weight
-        ones = tuple(1 if w > 0 else 0 for w in weights)
+    if spec.rule == "unanimity":  # every partner must agree, whatever its weight
+        # A state funder is not a unanimity voter: its vote binds only through the veto its
+        # golden share gives it in distress (not modelled here), as the model's ballot has it.
+        founders = len(scenario.partners)
+        ones = tuple(1 if w > 0 and i < founders else 0 for i, w in enumerate(weights))
         game = VotingGame(ones, sum(ones), veto)
     else:
         game = VotingGame(weights, quota_for(spec, sum(weights)), veto)

@@ -1,9 +1,9 @@
 """Scenario builders for the verification tests: the pure spatial model as plain dicts.
 
 Pure spatial model: no arrivals but scripted ones, no environmental shock, no minimum move,
-perfect information (belief_noise 0), no deference, no jitter, zero tolerance and
-concession unless asked, no side funding, no reform, partners that never run out of
-patience. Everything goes through :func:`sim.scenario.loader.validate_mapping`, so the
+perfect information (belief_noise 0), no deference (to expertise or influence), no jitter,
+zero tolerance and concession unless asked, no side funding, no reform, partners that never
+run out of patience. Everything goes through :func:`sim.scenario.loader.validate_mapping`, so the
 scenarios are ones a user could write.
 """
 
@@ -90,7 +90,8 @@ def pure_spatial(
             }
             | (agenda or {}),
             "governance": gov | (governance or {}),
-            "dynamics": {"belief_noise": 0.0, "deference": 0.0} | (dynamics or {}),
+            "dynamics": {"belief_noise": 0.0, "deference": 0.0, "influence_deference": 0.0}
+            | (dynamics or {}),
             "uncertainty": {"position_jitter": 0.0},
         }
     )
@@ -111,7 +112,7 @@ def meeting(scenario, status_quo, seed=1) -> tuple[bool, list[float]]:
     """
     venture = Venture(scenario, seed=seed)
     dims = tuple(range(len(status_quo)))
-    issue = Issue(1, "board", "test", dims, 1.0, 0.05, True, 1, tuple(status_quo))
+    issue = Issue(1, "board", "test", dims, 1.0, 0.05, True, 1)
     venture.policy = list(status_quo)
     venture.open_issues.append(issue)
     passed = hold(venture, issue, month=1)

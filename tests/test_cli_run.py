@@ -54,9 +54,12 @@ def test_summary_has_the_promised_keys_and_sane_values(two_runs):
     assert json.loads(res.stdout) == summary  # --json prints the same summary
     assert summary["scenario"] == "equal_stakes.yaml"
     assert (summary["replications"], summary["seed"], summary["horizon_months"]) == (40, 7, 120)
-    lat = summary["decision_latency_months"]
-    assert set(lat) >= {"mean", "ci95", "median", "p90"}
-    assert lat["ci95"][0] <= lat["mean"] <= lat["ci95"][1]
+    for key in ("reserved_latency_months", "routine_latency_months"):
+        lat = summary[key]
+        assert set(lat) >= {"mean", "ci95", "median", "issues", "decided", "censored"}
+        assert lat["ci95"][0] <= lat["mean"] <= lat["ci95"][1]
+        assert lat["issues"] == lat["decided"] + lat["censored"]
+        assert 0 <= lat["mean"] <= summary["latency_window_months"]
     assert set(summary["undecided_share"]) >= {"mean", "ci95"}
     for key in ("leader", "fracture"):
         entry = summary[key]
@@ -64,6 +67,9 @@ def test_summary_has_the_promised_keys_and_sane_values(two_runs):
         assert set(entry["by_partner"]) >= {"SoftBank", "Honda", "Sony", "NEC"}
         assert entry["ci95"][0] <= entry["probability"] <= entry["ci95"][1]
     assert sum(summary["fracture"]["by_partner"].values()) == pytest.approx(
+        summary["fracture"]["probability"]
+    )
+    assert sum(summary["fracture"]["how"].values()) == pytest.approx(
         summary["fracture"]["probability"]
     )
     states = summary["final_state"]

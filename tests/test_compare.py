@@ -87,7 +87,7 @@ def test_majority_decides_faster_than_unanimity(study):
     # 3-of-4 instead of 4-of-4 on reserved matters: fewer blocked proposals, so decisions
     # land sooner and fewer issues go undecided (a large effect; n=20 resolves it).
     _, comp = study
-    lat = comp.differences["majority"]["decision_latency_months"]
+    lat = comp.differences["majority"]["reserved_latency_months"]
     assert lat["mean"] < 0 and lat["ci95"][1] < 0
     assert comp.differences["majority"]["undecided_share"]["mean"] < 0
 
@@ -116,9 +116,9 @@ def test_comparison_json_and_per_design_files_match(study):
     data = json.loads((folder / "comparison.json").read_text())
     assert data["baseline"] == "equal_stakes" and data["replications"] == N
     assert set(data["summaries"]) == {"equal_stakes", "majority"}
-    lat = data["differences_vs_first"]["majority"]["decision_latency_months"]
+    lat = data["differences_vs_first"]["majority"]["reserved_latency_months"]
     assert lat["mean"] == pytest.approx(
-        comp.differences["majority"]["decision_latency_months"]["mean"]
+        comp.differences["majority"]["reserved_latency_months"]["mean"]
     )
     for label in ("equal_stakes", "majority"):
         summary = json.loads((folder / "designs" / label / "summary.json").read_text())

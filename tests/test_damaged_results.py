@@ -80,6 +80,14 @@ def checkpoint_with(folder: Path, **changes) -> bytes:
     return npz(**arrays)
 
 
+def state_of(folder: Path, text: str) -> bytes:
+    """The folder's checkpoint with its state record replaced by ``text``."""
+    with np.load(folder / "checkpoint.npz") as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["state"] = np.array(text)
+    return npz(**arrays)
+
+
 def pickled() -> bytes:
     buf = io.BytesIO()
     np.save(buf, np.array([object()]), allow_pickle=True)
@@ -128,14 +136,14 @@ CASES = [
         "state not JSON",
         "stopped",
         "checkpoint.npz",
-        lambda f: npz(state=np.array("{"), latency=np.zeros(3), influence=np.zeros(3)),
+        lambda f: state_of(f, "{"),
         ["its state is not JSON"],
     ),
     (
         "state a list",
         "stopped",
         "checkpoint.npz",
-        lambda f: npz(state=np.array("[1]"), latency=np.zeros(3), influence=np.zeros(3)),
+        lambda f: state_of(f, "[1]"),
         ["its state is not a JSON object"],
     ),
     (

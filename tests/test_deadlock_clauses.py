@@ -65,6 +65,16 @@ def events(venture, kind):
     return [e for e in venture.log.events if e.kind == kind]
 
 
+def failed_meetings(venture):
+    """Meetings without a decision: a proposal voted down, or none the proposer believed
+    could pass (``no_proposal``)."""
+    return [
+        e
+        for e in venture.log.events
+        if e.kind == "no_proposal" or (e.kind == "meeting" and not e.data["passed"])
+    ]
+
+
 def months(venture, kind):
     return [e.month for e in events(venture, kind)]
 
@@ -100,7 +110,7 @@ def test_ladder_notice_after_failed_meetings_then_escalation_window(
         board={"cadence_months": cadence},
         months=10,
     )
-    meetings = [e for e in events(v, "meeting") if not e.data["passed"]]
+    meetings = failed_meetings(v)
     assert len(meetings) == after_rounds
     assert all(e.month % cadence == 0 for e in meetings)
     assert months(v, "deadlock_notice") == [notice]
@@ -135,7 +145,7 @@ def test_none_status_quo_stands_issue_stays_open_until_it_lapses():
     second notice) until it lapses."""
     v = run([[0.2], [0.8]], "none", months=14, lifetime=None)
     assert months(v, "deadlock_notice") == [2]
-    assert len(events(v, "meeting")) == 14 - 1  # every month but the clause month
+    assert len(failed_meetings(v)) == 14 - 1  # every month but the clause month
     assert events(v, "decision") == []
     assert v.policy == [0.5] and len(v.open_issues) == 1
 
@@ -226,9 +236,14 @@ def _owner(v, name):
 
 
 def test_shotgun_two_partners_recipient_buys_at_the_named_price():
-    """c2 shotgun: the unhappy P1 names one price for its stake (valuation x stake = 10);
-    P0 can pay and wants to stay, so it buys: P1 is out and P0 owns the venture."""
-    v = run([[0.2], [0.8]], "shotgun", partners=[HAPPY | {"capital": 50}, UNHAPPY])
+    """c2 shotgun: the unhappy P1 (which could pay for P0's stake, as the clause binds it
+    to) names one price for its stake (valuation x stake = 10); P0 can pay and wants to
+    stay, so it buys: P1 is out and P0 owns the venture."""
+    v = run(
+        [[0.2], [0.8]],
+        "shotgun",
+        partners=[HAPPY | {"capital": 50}, UNHAPPY | {"capital": 10}],
+    )
     assert v.fracture == (3, "P1", "shotgun")
     assert v.final_state == "fractured" and v.termination == ("acquired", "P0")
     p0 = _owner(v, "P0")
@@ -257,7 +272,7 @@ def test_shotgun_many_partners_others_jointly_buy_pro_rata():
         partners=[
             HAPPY | {"capital": 50, "stake": 0.3},
             HAPPY | {"capital": 50, "stake": 0.1},
-            UNHAPPY | {"stake": 0.2},
+            UNHAPPY | {"stake": 0.2, "capital": 40},  # enough for the others' 0.4
         ],
     )
     assert v.fracture == (3, "P2", "shotgun") and v.running is False
@@ -265,6 +280,14 @@ def test_shotgun_many_partners_others_jointly_buy_pro_rata():
     assert (p0.stake, p1.stake) == (pytest.approx(0.45), pytest.approx(0.15))
     assert (p0.capital, p1.capital) == (pytest.approx(35.0), pytest.approx(45.0))
     assert v.final_state == "fractured" and v.termination is None  # two partners go on
+
+
+def test_shotgun_needs_an_initiator_that_could_pay():
+    """A shotgun binds its initiator to buy if the others sell: an unhappy partner without
+    the money for the others' shares cannot trigger it, and the matter is dropped."""
+    v = run([[0.2], [0.8]], "shotgun", partners=[HAPPY | {"capital": 50}, UNHAPPY])
+    assert v.fracture is None and months(v, "dropped") == [3]
+    assert "could pay" in events(v, "dropped")[0].data["why"]
 
 
 def test_shotgun_many_partners_others_sell_to_the_initiator():

@@ -35,7 +35,7 @@ SHIPPED = sorted((ROOT / "scenarios").rglob("*.yaml"))
 def assert_game_is_the_models_rule(scenario):
     venture = Venture(scenario, seed=0)
     kind = scenario.agenda.kinds[0]
-    issue = Issue(1, kind.name, "t", (0,), 1.0, 0.05, True, 1, (0.5,))
+    issue = Issue(1, kind.name, "t", (0,), 1.0, 0.05, True, 1)
     voters = voters_for(venture, issue)
     games = scenario_games(scenario)
     title, game, names = games[0]
@@ -169,8 +169,9 @@ def test_formal_power_equal_but_de_facto_influence_does_not_stay_equal():
 
 
 def test_state_funder_and_joiners_in_the_power_summary():
-    """The state funder is a holder with formal power; a partner that joins later has
-    influence but no place in the founding game (None). A short run with both."""
+    """The state funder is a holder in the power summary (under unanimity it has no vote in
+    normal times, so no formal power); a partner that joins later has influence but no
+    place in the founding game (None). A short run with both."""
     data = load_scenario(ROOT / "scenarios" / "governance" / "public_reports.yaml").scenario
     data = data.model_dump()
     data["horizon_months"] = 36
@@ -180,6 +181,7 @@ def test_state_funder_and_joiners_in_the_power_summary():
     scenario = validate_mapping(data)
     power = summarise(run_experiment(scenario, 4, 3, 1), "x")["power"]
     assert list(power) == ["SoftBank", "Honda", "Sony", "NEC", "Joiner", "NEDO"]
-    assert power["NEDO"]["shapley_shubik"] == pytest.approx(0.2)  # unanimity of five
+    assert power["NEDO"]["shapley_shubik"] == pytest.approx(0.0)  # unanimity of the four
+    assert power["NEC"]["shapley_shubik"] == pytest.approx(0.25)
     assert power["Joiner"]["shapley_shubik"] is None and power["Joiner"]["banzhaf"] is None
     assert power["Joiner"]["influence_mean"] > 0

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scenario_strategies import scenarios
 
+from sim.experiment.latency import TAU_MONTHS
 from sim.experiment.outcomes import FINAL_STATES, observe
 from sim.experiment.runner import run_experiment
 from sim.experiment.summary import summarise
@@ -55,16 +56,26 @@ def test_any_valid_scenario_runs_and_every_metric_is_in_range(data, seed):
     for key in ("first_reserved_decision_month", "leader_month", "fracture_month"):
         assert _month(row[key], horizon), (key, row[key])
     assert row["final_state"] in FINAL_STATES
-    assert (row["fracture_partner"] == "") == math.isnan(row["fracture_month"])
+    assert (row["fracture_how"] == "") == math.isnan(row["fracture_month"])
+    for key in ("reserved_latency_rmst", "routine_latency_rmst"):
+        assert math.isnan(row[key]) or 0 <= row[key] <= TAU_MONTHS, (key, row[key])
     if row["leader"]:
         assert row["leader"] in [h.name for h in venture.holders]
 
+    # A holder's share is nan in months it is not in the venture (before it joins, after
+    # it leaves); the others' shares sum to 1.
     shares = venture.influence_history[: row["months"]]
-    assert np.all(shares >= -1e-12) and np.all(shares <= 1 + 1e-12)
-    np.testing.assert_allclose(shares.sum(axis=1), 1.0, atol=1e-9)
+    present = shares[np.isfinite(shares)]
+    assert np.all(present >= -1e-12) and np.all(present <= 1 + 1e-12)
+    np.testing.assert_allclose(np.nansum(shares, axis=1), 1.0, atol=1e-9)
     for h in venture.holders:
-        for kind in ("mean", "final"):
-            assert 0.0 <= row[f"influence_{kind}:{h.name}"] <= 1.0 + 1e-12
+        ever = bool(np.isfinite(shares[:, h.order]).any()) if row["months"] else False
+        for kind, there in (("mean", ever), ("final", ever and h.active)):
+            value = row[f"influence_{kind}:{h.name}"]
+            if there:
+                assert 0.0 <= value <= 1.0 + 1e-12, (kind, h.name, value)
+            else:
+                assert math.isnan(value), (kind, h.name, value)
 
     again = observe(Venture(scenario, seed).run(), 0)
     assert json.dumps(again, sort_keys=True) == json.dumps(row, sort_keys=True)

@@ -10,21 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.model import policy
-from sim.model.proposer import PROPOSER_RULES, Seat, chair
-from sim.model.voting import VOTING_RULES, Ballot, best_passing, decide
+from sim.model.proposer import PROPOSER_RULES, choose, next_chair
+from sim.model.voting import VOTING_RULES, Ballot, best_move, decide
+
+EVEN = [0.25] * 4
+NONE = [0.0] * 4
 
 
-def seat(**kw) -> Seat:
-    base = dict(
-        month=1,
-        chair_term_months=12,
-        influence=[0.25] * 4,
-        expertise=[0.0] * 4,
-        leader=None,
-        order=[0, 1, 2, 3],
-    )
-    base.update(kw)
-    return Seat(**base)
+def propose(rule: str, rng, chair=0, leader=-1, influence=EVEN, expertise=NONE) -> int:
+    return choose(PROPOSER_RULES[rule], chair, leader, influence, expertise, rng)
 
 
 def test_registries_name_every_rule_a_scenario_can_pick():
@@ -38,29 +32,35 @@ def test_registries_name_every_rule_a_scenario_can_pick():
     assert set(DEADLOCK_CLAUSES) == set(get_args(ClauseName))
 
 
-def test_rotating_chair_follows_founding_order_one_term_each():
-    rng = np.random.default_rng(0)
-    chairs = [PROPOSER_RULES["rotating_chair"](seat(month=m), rng) for m in (1, 12, 13, 25, 37, 49)]
-    assert chairs == [0, 0, 1, 2, 3, 0]
+def test_rotating_chair_hands_over_in_founding_order_skipping_partners_who_left():
+    assert next_chair(0, [True] * 4) == 1
+    assert next_chair(3, [True] * 4) == 0
+    # Partner 2 has left: the chair goes from 1 straight to 3, and nobody chairs twice.
+    assert next_chair(1, [True, True, False, True]) == 3
+    # The outgoing chair itself has left: its successor is still the next in order.
+    assert next_chair(1, [True, False, True, True]) == 2
+    assert next_chair(0, [False] * 4) == -1
+    assert propose("rotating_chair", np.random.default_rng(0), chair=2) == 2
 
 
-def test_designated_leader_proposes_and_chairs():
+def test_designated_leader_proposes_and_the_chair_takes_over_once_it_left():
     rng = np.random.default_rng(0)
-    assert PROPOSER_RULES["designated"](seat(leader=2, month=40), rng) == 2
-    assert chair(seat(leader=2, month=40)) == 2
+    assert propose("designated", rng, chair=0, leader=2) == 2
+    assert propose("designated", rng, chair=1, leader=-1) == 1
 
 
 def test_most_influential_and_expert():
     rng = np.random.default_rng(0)
-    s = seat(influence=[0.1, 0.4, 0.3, 0.2], expertise=[0.0, 0.0, 0.8, 0.8])
-    assert PROPOSER_RULES["most_influential"](s, rng) == 1
-    assert PROPOSER_RULES["expert"](s, rng) == 2  # tie on expertise, broken by influence
+    influence, expertise = [0.1, 0.4, 0.3, 0.2], [0.0, 0.0, 0.8, 0.8]
+    assert propose("most_influential", rng, influence=influence) == 1
+    # A tie on expertise is broken by influence.
+    assert propose("expert", rng, influence=influence, expertise=expertise) == 2
 
 
 def test_random_proposer_uses_the_generator_it_is_given():
-    draws = [PROPOSER_RULES["random"](seat(), np.random.default_rng(5)) for _ in range(3)]
+    draws = [propose("random", np.random.default_rng(5)) for _ in range(3)]
     assert len(set(draws)) == 1
-    spread = {PROPOSER_RULES["random"](seat(), np.random.default_rng(k)) for k in range(40)}
+    spread = {propose("random", np.random.default_rng(k)) for k in range(40)}
     assert spread == {0, 1, 2, 3}
 
 
@@ -103,16 +103,17 @@ def test_acceptance_limit_is_exactly_where_the_loss_reaches_the_tolerance(ideal,
     tol = data.draw(st.floats(0, 0.5))
     lam = policy.acceptance_limit(ideal, sal, sq, target, tol)
     assert 0.0 <= lam <= 1.0
-    at = policy.loss(ideal, sal, sq, policy.point_on_segment(sq, target, lam))
-    assert at <= tol + 1e-9
+    point = [0.0] * k
+    policy.point_on_segment(sq, target, lam, point)
+    assert policy.loss(ideal, sal, sq, point) <= tol + 1e-9
     if lam < 1.0:
-        beyond = policy.point_on_segment(sq, target, min(1.0, lam + 1e-6))
-        assert policy.loss(ideal, sal, sq, beyond) >= tol - 1e-9
+        policy.point_on_segment(sq, target, min(1.0, lam + 1e-6), point)
+        assert policy.loss(ideal, sal, sq, point) >= tol - 1e-9
 
 
 def test_best_passing_is_the_largest_move_the_rule_lets_through():
     b = Ballot("qualified_majority", 0.75, (1.0,) * 4, (False,) * 4)
     # Moves accepted up to: proposer 1.0, others 0.6, 0.3, 0.1: three yes need lam <= 0.3.
-    assert best_passing(b, [1.0, 0.6, 0.3, 0.1]) == pytest.approx(0.3)
+    assert best_move(b, [1.0, 0.6, 0.3, 0.1]) == pytest.approx(0.3)
     u = Ballot("unanimity", None, (1.0,) * 4, (False,) * 4)
-    assert best_passing(u, [1.0, 0.6, 0.3, 0.0]) == 0.0
+    assert best_move(u, [1.0, 0.6, 0.3, 0.0]) == 0.0

@@ -26,7 +26,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-Scenario = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+Scenario = Annotated[
+    Path,
+    typer.Argument(
+        help="Scenario YAML file (or a shipped scenario's name: sim scenarios list).",
+        show_default=False,
+    ),
+]
 
 
 def _err(text: str) -> None:
@@ -36,12 +42,15 @@ def _err(text: str) -> None:
 def load(path: Path):
     """Read and validate a scenario file; print its warnings (valid but doubtful) on stderr.
 
+    ``path`` is a file, or the name of a shipped scenario (:func:`sim.scenario.shipped.resolve`).
+
     Returns:
         The :class:`~sim.scenario.loader.LoadedScenario`.
     """
     from sim.scenario.loader import load_scenario
+    from sim.scenario.shipped import resolve
 
-    loaded = load_scenario(path)
+    loaded = load_scenario(resolve(path))
     for warning in loaded.warnings:
         _err(f"warning: {warning}")
     return loaded
@@ -93,47 +102,52 @@ def run(
     executor: execution.ExecutorOpt = "local",
     scheduler: execution.SchedulerOpt = None,
     resume: execution.ResumeOpt = None,
+    fmt: execution.FormatOpt = "csv",
+    engine: execution.EngineOpt = "auto",
 ) -> None:
     """Run a scenario many times; print a summary and write a results folder."""
+    from sim import api
+
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
     loaded = load(scenario)
+    execution.prepare_engine(engine, [loaded.scenario])
 
     from sim.cli.render import power_gap_table, progress_bar, summary_table
-    from sim.experiment.runner import default_workers
-    from sim.experiment.study import resume_plan, run_study
-    from sim.reports.report import run_report
+    from sim.experiment.study import resume_plan
 
     s = loaded.scenario
     if resume is not None:  # the folder's size and seed (options may only repeat them)
         n, seed = resume_plan(resume, loaded, replications, seed)
     else:
         n, seed = replications or s.replications, s.seed if seed is None else seed
-    w = workers or default_workers()
     with (
         execution.stoppable(f"sim run {execution.shown_arg(scenario)} --resume {{folder}}"),
         progress_bar(n, f"{Path(scenario).name}", quiet=as_json) as advance,
     ):
-        output = run_study(
+        res = api.run(
             loaded,
-            replications=n,
+            n=n,
             seed=seed,
-            workers=w,
+            workers=workers,
             out=out,
+            results_root="results",
+            resume=resume,
+            format=fmt,
+            report=True,
             progress=advance,
-            report=run_report,
             executor=executor,
             scheduler=scheduler,
-            resume=resume,
+            engine=engine,
         )
     try:
         if as_json:
-            typer.echo(json.dumps(output.summary, indent=2))
+            typer.echo(json.dumps(res.summary, indent=2))
         else:
-            summary_table(output.summary)
-            power_gap_table(output.summary)
-            typer.echo(f"Results: {output.folder}")
-        execution.exit_if_failures(output.summary, scenario, output.folder)
+            summary_table(res.summary)
+            power_gap_table(res.summary)
+            typer.echo(f"Results: {res.folder}")
+        execution.exit_if_failures(res.summary, scenario, res.folder)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         if resume is None:
             raise
@@ -143,7 +157,7 @@ def run(
             Problem(
                 "is damaged (it lacks what a run writes): rerun without --resume (into a new "
                 "folder), or restore it from a backup",
-                file=str(output.folder / "summary.json"),
+                file=str(res.folder / "summary.json"),
             )
         ) from None
 
@@ -250,6 +264,8 @@ if __name__ == "__main__":  # pragma: no cover
 import sim.cli.backtest  # noqa: E402,F401
 import sim.cli.compare  # noqa: E402,F401
 import sim.cli.docs  # noqa: E402,F401
+import sim.cli.experiment  # noqa: E402,F401
+import sim.cli.scenarios  # noqa: E402,F401
 import sim.cli.sweep  # noqa: E402,F401
 import sim.cli.trace  # noqa: E402,F401
 import sim.cli.viz  # noqa: E402,F401

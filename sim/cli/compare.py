@@ -34,6 +34,9 @@ def compare(
     executor: execution.ExecutorOpt = "local",
     scheduler: execution.SchedulerOpt = None,
     resume: execution.ResumeOpt = None,
+    fmt: execution.FormatOpt = "csv",
+    save_experiment: execution.SaveExperimentOpt = None,
+    engine: execution.EngineOpt = "auto",
 ) -> None:
     """Compare governance designs with common random numbers: table, plots, report."""
     from sim.cli.app import check_counts
@@ -43,36 +46,51 @@ def compare(
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
 
+    from sim import api
     from sim.cli.app import load
     from sim.cli.render import progress_bar
-    from sim.experiment.compare import compare_study
-    from sim.experiment.runner import default_workers
-    from sim.reports.compare import comparison_report
 
-    designs = [load(s) for s in scenarios]  # every file validated before any run
+    designs = [load(s) for s in scenarios]  # all validated before any run
+    execution.prepare_engine(engine, [d.scenario for d in designs])
     first = designs[0].scenario
     n = replications or first.replications
-    w = workers or default_workers()
+    seed = first.seed if seed is None else seed
+    if save_experiment is not None:
+        from sim.experiment.experiment_file import ExperimentFile, dump
+
+        spec = ExperimentFile(
+            kind="comparison", designs=[d.path for d in designs], replications=n, seed=seed
+        )
+        typer.echo(f"Experiment: {dump(spec, save_experiment)} (rerun: sim experiment FILE)")
     with (
         execution.stoppable(execution.resume_hint()),
         progress_bar(n * len(designs), f"{len(designs)} designs") as advance,
     ):
-        folder, comp = compare_study(
-            designs,
-            replications=n,
-            seed=first.seed if seed is None else seed,
-            workers=w,
+        res = api.compare(
+            *designs,
+            n=n,
+            seed=seed,
+            workers=workers,
             out=out,
-            progress=advance,
-            report=comparison_report,
-            executor=executor,
-            scheduler=scheduler,
+            results_root="results",
             resume=resume,
+            format=fmt,
+            report=True,
+            progress=advance,
+            executor=executor,
+            engine=engine,
+            scheduler=scheduler,
         )
-    comparison_table(comp)
-    typer.echo(f"Results: {folder}")
+    finish(res)
+
+
+def finish(res, metrics: list[str] | None = None) -> None:
+    """Print a comparison's table and folder; exit 1 if any replication failed."""
     from sim.experiment.results import _safe
 
+    comp, folder = res.comparison, res.folder
+    comparison_table(comp, metrics)
+    typer.echo(f"Results: {folder}")
     execution.exit_if_any_failures(
         [
             (d.label, d.summary, d.loaded.path, folder / "designs" / _safe(d.label))
@@ -81,12 +99,13 @@ def compare(
     )
 
 
-def comparison_table(comp) -> None:
-    """Print each metric per design with intervals and the paired difference vs the first."""
+def comparison_table(comp, metrics: list[str] | None = None) -> None:
+    """Print each metric (all, or ``metrics``) per design with the paired difference."""
     from rich.table import Table
     from rich.text import Text
 
     from sim.cli.render import console
+    from sim.experiment.summary import HEADLINES
     from sim.reports.compare import cells
 
     base = comp.designs[0].label
@@ -101,7 +120,9 @@ def comparison_table(comp) -> None:
     t.add_column("Metric / design")
     t.add_column("Estimate [95% CI]", justify="right", no_wrap=True)
     t.add_column("Minus baseline [95% CI]", justify="right", no_wrap=True)
-    for title, rows in cells(comp):
+    for h, (title, rows) in zip(HEADLINES, cells(comp), strict=True):
+        if metrics is not None and h.key not in metrics:
+            continue
         t.add_row(Text(title, style="bold"), "", "")
         for i, (label, estimate, diff) in enumerate(rows):
             t.add_row(f"  {label}", estimate, diff, end_section=i == len(rows) - 1)

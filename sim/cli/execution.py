@@ -47,11 +47,37 @@ SchedulerOpt = Annotated[
         "default: a local Dask cluster started for this job).",
     ),
 ]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="auto (the compiled fast engine when it models everything the scenario uses, "
+        "else Mesa, saying why), mesa (the reference Mesa model) or fast; both give "
+        "identical numbers.",
+    ),
+]
 ResumeOpt = Annotated[
     Path | None,
     typer.Option(
         "--resume",
         help="Finish an interrupted run in this results folder (same scenario file and seed).",
+    ),
+]
+
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="Tables on disk: csv (default) or parquet (runs, influence, sweep and "
+        "comparison tables; columns in docs/api.md).",
+    ),
+]
+SaveExperimentOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--save-experiment",
+        help="Also write this study as a YAML experiment file, to rerun with "
+        "`sim experiment FILE`.",
     ),
 ]
 
@@ -66,6 +92,10 @@ def check(executor: str, scheduler: str | None, resume: Path | None, out: Path |
         from sim.experiment.executors import check_scheduler
 
         check_scheduler(scheduler)
+    if executor == "dask":
+        from sim.experiment.executors import require_dask
+
+        require_dask()
     if resume is not None and out is not None:
         raise InputError("give either --resume FOLDER (to finish a run) or -o FOLDER, not both")
 
@@ -143,3 +173,26 @@ def exit_if_any_failures(parts: list[tuple[str, dict, str, Path]]) -> None:
     if lines:
         typer.echo("\n".join(lines), err=True)
         sys.exit(1)
+
+
+def prepare_engine(engine: str, scenarios) -> None:
+    """Check ``--engine``, say why ``auto`` sends a scenario to Mesa, load the fast engine.
+
+    The fast engine is loaded (compiled on first use, with a message) before the progress
+    bar starts.
+
+    Raises:
+        InputError: an unknown engine, or ``fast`` for a scenario it does not model.
+    """
+    from sim.experiment.engines import resolve
+
+    chosen = set()
+    for scenario in scenarios:
+        name, note = resolve(scenario, engine)
+        chosen.add(name)
+        if note is not None:
+            typer.echo(f"Note: {note}.", err=True)
+    if "fast" in chosen:
+        from sim.fast.engine import warm_up
+
+        warm_up(lambda message: typer.echo(message, err=True))

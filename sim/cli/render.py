@@ -94,16 +94,22 @@ def summary_table(summary: dict) -> None:
 
 
 def _detail(key: str, entry: dict) -> str:
-    if key == "decision_latency_months":
+    if key in ("reserved_latency_months", "routine_latency_months"):
+        median = entry["median"]
         return (
-            f"median {value(entry['median'])}, p90 {value(entry['p90'])} months over "
-            f"{entry['decisions']:,} decisions"
+            f"median {value(median) if median is not None else 'not reached'} months over "
+            f"{entry['issues']:,} issues ({entry['censored']:,} undecided, censored)"
         )
     if key == "first_reserved_decision_month":
         return f"never in {value(entry['never_share'], True)} of runs"
     if key in ("leader", "fracture"):
         ranked = sorted(entry["by_partner"].items(), key=lambda kv: -kv[1])
         who = ", ".join(f"{k} {value(v, True)}" for k, v in ranked if v > 0) or "nobody"
+        if key == "fracture":
+            causes = ", ".join(
+                f"{c.replace('_', ' ')} {value(v, True)}" for c, v in entry["how"].items() if v
+            )
+            who += f" ({causes})" if causes else ""
         month = entry["median_month"]
         when = (
             ("median month " + value(month))

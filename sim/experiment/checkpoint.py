@@ -27,7 +27,6 @@ from sim.experiment.totals import Totals
 
 RUNS, FAILURES, CHECKPOINT = "runs.csv", "failures.csv", "checkpoint.npz"
 FAILURE_COLUMNS = ["replication", "seed", "error"]
-TEXT_UNITS = ("name", "mode", "state")
 
 RECOVER = (
     "rerun without --resume (into a new folder), or restore the folder's checkpoint.npz, "
@@ -59,15 +58,21 @@ class Damaged(Exception):
 
 
 def read_checkpoint(
-    folder: Path, columns: list[str], template: Tally, replications: int
+    folder: Path,
+    columns: list[str],
+    template: Tally,
+    replications: int,
+    text: frozenset[str] = frozenset(),
 ) -> Checkpoint | None:
     """The checkpoint of a stopped run in ``folder``, checked; None when there is none.
 
     Args:
         folder: the run's folder (or a sweep point's, a comparison design's).
-        columns: the columns ``runs.csv`` must have for this scenario.
+        columns: the columns ``runs.csv`` must have, in order (a sink's ``columns``).
         template: an empty tally of this scenario (the shapes the histograms must have).
         replications: the run's number of replications.
+        text: columns besides the text outcomes that may hold text (a design's label, a
+            parameter's value).
 
     Raises:
         InputError: "the checkpoint is damaged", with what is wrong and how to recover.
@@ -80,7 +85,7 @@ def read_checkpoint(
         _check_counts(found, replications)
         runs = _rows(Path(folder) / RUNS, found.runs_bytes, columns)
         failures = _rows(Path(folder) / FAILURES, found.failures_bytes, FAILURE_COLUMNS)
-        _check_rows(Path(folder) / RUNS, runs, columns)
+        _check_rows(Path(folder) / RUNS, runs, columns, text)
         if len(runs) != found.totals.replications or len(failures) != found.totals.failures:
             raise Damaged(
                 f"it records {found.totals.replications} rows of runs.csv and "
@@ -95,12 +100,13 @@ def read_checkpoint(
 
 
 def _load(path: Path, template: Tally) -> Checkpoint:
+    names = ["state", *template.arrays()]
     try:
         with np.load(path, allow_pickle=False) as data:
-            missing = [k for k in ("state", "latency", "influence") if k not in data.files]
+            missing = [k for k in names if k not in data.files]
             if missing:
                 raise Damaged(f"it has no '{missing[0]}' array")
-            arrays = {k: data[k] for k in ("state", "latency", "influence")}
+            arrays = {k: data[k] for k in names}
     except Damaged:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure to decode untrusted bytes
@@ -121,11 +127,8 @@ def _load(path: Path, template: Tally) -> Checkpoint:
             raise Damaged(f"its {key!r} is {value!r}, not a count")
         numbers[key] = value
     totals = _totals(state.get("totals"))
-    tally = Tally(arrays["latency"], arrays["influence"])
-    for name, got, want in (
-        ("latency", tally.latency, template.latency),
-        ("influence", tally.influence, template.influence),
-    ):
+    for name, want in template.arrays().items():
+        got = arrays[name]
         if got.shape != want.shape or got.dtype != want.dtype:
             raise Damaged(
                 f"its {name} histogram has shape {got.shape} ({got.dtype}), not {want.shape} "
@@ -133,7 +136,7 @@ def _load(path: Path, template: Tally) -> Checkpoint:
             )
         if (got < 0).any():
             raise Damaged(f"its {name} histogram holds negative counts")
-    return Checkpoint(totals=totals, tally=tally, **numbers)
+    return Checkpoint(totals=totals, tally=Tally.from_arrays(arrays), **numbers)
 
 
 def _totals(data: object) -> Totals:
@@ -180,9 +183,11 @@ def _rows(file: Path, size: int, columns: list[str]) -> list[list[str]]:
     return rows[1:]
 
 
-def _check_rows(file: Path, rows: list[list[str]], columns: list[str]) -> None:
+def _check_rows(
+    file: Path, rows: list[list[str]], columns: list[str], text: frozenset[str]
+) -> None:
     """Every number in ``runs.csv`` reads back as a number (the reports read them)."""
-    text = {c.name for c in COLUMNS if c.unit in TEXT_UNITS}
+    text = text | {c.name for c in COLUMNS if c.text}
     numeric = [i for i, c in enumerate(columns) if c not in text]
     for line, row in enumerate(rows, start=2):
         for i in numeric:

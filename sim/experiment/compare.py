@@ -16,7 +16,6 @@ Comparing a design with itself gives differences of exactly 0 with a ``[0, 0]`` 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,26 +25,13 @@ import numpy as np
 from sim.errors import literal
 from sim.experiment import results, stats
 from sim.experiment.executors import make_executor
-from sim.experiment.outcomes import COLUMNS, influence_columns
 from sim.experiment.resume import PointStore, reopen
-from sim.experiment.runner import Experiment, run_experiment
+from sim.experiment.runner import Experiment, run_columns, run_experiment
 from sim.experiment.signals import Interrupted
 from sim.experiment.summary import HEADLINES, summarise
 from sim.scenario.loader import LoadedScenario
 
-
-def _finite(row: dict, key: str) -> float:
-    value = row[key]
-    return float(value) if value is not None else math.nan
-
-
-PER_REPLICATION: dict[str, Callable[[dict], float]] = {
-    "decision_latency_months": lambda r: _finite(r, "latency_mean"),
-    "undecided_share": lambda r: _finite(r, "undecided_share"),
-    "first_reserved_decision_month": lambda r: _finite(r, "first_reserved_decision_month"),
-    "leader": lambda r: 1.0 if r["leader"] else 0.0,
-    "fracture": lambda r: 1.0 if math.isfinite(r["fracture_month"]) else 0.0,
-}
+PER_REPLICATION: dict[str, Callable[[dict], float]] = {h.key: h.per_replication for h in HEADLINES}
 """Each headline metric's value in one replication (NaN where it has none)."""
 
 
@@ -163,6 +149,7 @@ def run_comparison(
     executor: str = "local",
     scheduler: str | None = None,
     store: PointStore | None = None,
+    engine: str = "mesa",
 ) -> Comparison:
     """Run every design with the same seeds and compute the paired differences.
 
@@ -177,16 +164,18 @@ def run_comparison(
         scheduler: Dask scheduler address (``dask`` only; None starts a local cluster).
         store: where designs stream their rows (``designs/<label>/``, resumable); None
             keeps rows in memory.
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Returns:
         The comparison.
     """
     labels = labels_for([d.path or d.scenario.name for d in designs])
     done = []
-    with make_executor(executor, workers, scheduler) as ex:
+    with make_executor(executor, workers, scheduler, engine) as ex:
         for label, loaded in zip(labels, designs, strict=True):
+            key = results._safe(label)
             sink = (
-                store.sink(results._safe(label), loaded.scenario, replications) if store else None
+                store.sink(key, loaded.scenario, replications, {"design": label}) if store else None
             )
             exp = run_experiment(
                 loaded.scenario, replications, seed, workers, progress, executor=ex, sink=sink
@@ -249,6 +238,7 @@ def compare_study(
     executor: str = "local",
     scheduler: str | None = None,
     resume: str | Path | None = None,
+    engine: str = "mesa",
 ) -> tuple[Path, Comparison]:
     """One ``sim compare``: run the designs and write a results folder.
 
@@ -271,6 +261,7 @@ def compare_study(
         scheduler: Dask scheduler address (``dask`` only; None starts a local cluster).
         resume: the folder of a stopped comparison of the same files, seed and
             replications: what is on disk is kept, the rest run (issue 4).
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Returns:
         The folder and the comparison.
@@ -281,6 +272,7 @@ def compare_study(
     labels = labels_for([d.path or d.scenario.name for d in designs])
     info = {
         "kind": "comparison",
+        "engine": engine,
         "designs": [
             {
                 "label": label,
@@ -307,8 +299,11 @@ def compare_study(
     else:
         folder = results.new_folder(out, "compare", results_root)
     store = PointStore(folder, resume is not None, subfolder="designs")
-    keys = [results._safe(label) for label in labels]
-    store.check([(k, d.scenario) for k, d in zip(keys, designs, strict=True)], replications)
+    parts = [
+        (results._safe(label), d.scenario, {"design": label})
+        for label, d in zip(labels, designs, strict=True)
+    ]
+    store.check(parts, replications)  # every kept design read before anything is written
     try:
         comp = _run_and_write(folder, info, store, designs, progress, report, executor, scheduler)
     except KeyboardInterrupt as stop:
@@ -331,6 +326,7 @@ def _run_and_write(folder, info, store, designs, progress, report, executor, sch
             executor=executor,
             scheduler=scheduler,
             store=store,
+            engine=info.get("engine", "mesa"),
         )
         files += _write(folder, comp)
         if report is not None:
@@ -357,7 +353,7 @@ def _write(folder: Path, comp: Comparison) -> list[str]:
         sub = folder / "designs" / results._safe(d.label)
         sub.mkdir(parents=True, exist_ok=True)
         exp = d.experiment
-        columns = [c.name for c in COLUMNS] + [c.name for c in influence_columns(exp.holders)]
+        columns = run_columns(exp.scenario)
         if isinstance(exp.rows, list):  # streamed rows are already in runs.csv (issue 4)
             results.write_csv(sub / "runs.csv", exp.rows, columns)
         results.write_json(sub / "summary.json", d.summary)

@@ -14,13 +14,14 @@ the same study: same kind, scenario files, grid, seed and size.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from sim.errors import InputError, Problem
 from sim.experiment import results
 from sim.experiment.checkpoint import CHECKPOINT, Checkpoint, read_checkpoint
-from sim.experiment.outcomes import COLUMNS, Tally, influence_columns
-from sim.experiment.runner import holder_names
+from sim.experiment.outcomes import Tally
+from sim.experiment.runner import holder_names, run_columns
 from sim.experiment.sink import RunSink
 from sim.experiment.summary import HEADLINES
 from sim.scenario.schema import Scenario
@@ -70,11 +71,13 @@ class PointStore:
             )
         return summary
 
-    def check(self, parts: list[tuple[int | str, Scenario]], replications: int) -> None:
+    def check(
+        self, parts: Sequence[tuple[int | str, Scenario, dict | None]], replications: int
+    ) -> None:
         """Read every kept summary and checkpoint before a resume writes anything.
 
         Args:
-            parts: each point's (or design's) key and scenario.
+            parts: each point's (or design's) key, scenario and constant columns.
             replications: replications per point.
 
         Raises:
@@ -82,25 +85,37 @@ class PointStore:
         """
         if not self.resume:
             return
-        for key, scenario in parts:
+        for key, scenario, constants in parts:
             if isinstance(key, int) and self.done(key) is not None:
                 continue
-            self._checkpoint(key, scenario, replications)
+            self._checkpoint(key, scenario, replications, constants)
 
     def _checkpoint(
-        self, key: int | str, scenario: Scenario, replications: int
+        self, key: int | str, scenario: Scenario, replications: int, constants: dict | None
     ) -> Checkpoint | None:
         empty = Tally.empty(scenario.horizon_months, len(holder_names(scenario)))
-        return read_checkpoint(self.path(key), _columns(scenario), empty, replications)
+        header = RunSink(self.path(key), run_columns(scenario), constants=constants).columns
+        text = frozenset(constants or {})
+        return read_checkpoint(self.path(key), header, empty, replications, text)
 
-    def sink(self, index: int | str, scenario: Scenario, replications: int) -> RunSink:
-        """Where the point's rows stream to: a new sink, or the stopped one continued."""
+    def sink(
+        self,
+        index: int | str,
+        scenario: Scenario,
+        replications: int,
+        constants: dict | None = None,
+    ) -> RunSink:
+        """Where the point's rows stream to: a new sink, or the stopped one continued.
+
+        ``constants`` (the point's parameters, the design's label) lead every row.
+        """
         folder = self.path(index)
         folder.mkdir(parents=True, exist_ok=True)
+        columns = run_columns(scenario)
         if self.resume:
-            checkpoint = self._checkpoint(index, scenario, replications)
-            return RunSink.reopen(folder, _columns(scenario), checkpoint)
-        return RunSink.create(folder, _columns(scenario))
+            checkpoint = self._checkpoint(index, scenario, replications, constants)
+            return RunSink.reopen(folder, columns, checkpoint, constants)
+        return RunSink.create(folder, columns, constants)
 
     def save(self, index: int, summary: dict) -> None:
         """Mark a point complete with its summary."""
@@ -133,11 +148,6 @@ def summary_problem(summary: object) -> str:
     if not isinstance(fracture, dict) or "median_month" not in fracture:
         return "no fracture median"
     return ""
-
-
-def _columns(scenario: Scenario) -> list[str]:
-    columns = [c.name for c in COLUMNS]
-    return columns + [c.name for c in influence_columns(holder_names(scenario))]
 
 
 def reopen(folder: str | Path, kind: str, expected: dict) -> dict:

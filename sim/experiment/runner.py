@@ -29,7 +29,7 @@ from sim.experiment.executors import (  # noqa: F401
     default_workers,
     make_executor,
 )
-from sim.experiment.outcomes import Tally
+from sim.experiment.outcomes import Tally, columns_for
 from sim.experiment.sink import RUNS, RunSink, StoredRows
 from sim.experiment.totals import Totals
 from sim.scenario.schema import Scenario
@@ -69,6 +69,13 @@ def holder_names(scenario: Scenario) -> list[str]:
     return names
 
 
+def run_columns(scenario: Scenario) -> list[str]:
+    """The columns of the scenario's ``runs.csv``, in order."""
+    return [
+        c.name for c in columns_for(holder_names(scenario), [v.name for v in scenario.investors])
+    ]
+
+
 def run_experiment(
     scenario: Scenario,
     replications: int,
@@ -79,6 +86,7 @@ def run_experiment(
     executor: str | Executor | None = None,
     scheduler: str | None = None,
     sink: RunSink | None = None,
+    engine: str = "mesa",
 ) -> Experiment:
     """Run ``replications`` replications of a scenario.
 
@@ -95,6 +103,8 @@ def run_experiment(
         scheduler: Dask scheduler address for ``executor="dask"`` (None: a local cluster).
         sink: stream rows to disk instead of keeping them; a sink reopened from a
             checkpoint continues where it stopped.
+        engine: ``auto``, ``mesa`` (default) or ``fast``, for an executor made here (an
+            executor passed in brings its own).
 
     Returns:
         The experiment; identical for any executor and number of workers.
@@ -110,7 +120,7 @@ def run_experiment(
     if isinstance(executor, Executor):
         ex, owned = executor, False
     else:
-        ex, owned = make_executor(executor or "local", workers, scheduler), True
+        ex, owned = make_executor(executor or "local", workers, scheduler, engine), True
     pending: dict[int, ChunkResult] = {}
     head, folding = start, False
     try:

@@ -27,7 +27,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -37,7 +37,6 @@ from sim.experiment.checkpoint import (
     FAILURE_COLUMNS,
     FAILURES,
     RUNS,
-    TEXT_UNITS,
     Checkpoint,
 )
 from sim.experiment.outcomes import COLUMNS, Tally
@@ -51,13 +50,22 @@ class RunSink:
 
     Attributes:
         folder: the results folder.
-        columns: the columns of ``runs.csv``.
+        columns: the columns of ``runs.csv`` (``constants`` first).
+        constants: columns with the same value in every row, written first (a sweep
+            point's parameters, a comparison's design), so each table is tidy on its own.
         restored: ``(next replication, totals, tally)`` read from a checkpoint, or None.
     """
 
-    def __init__(self, folder: Path, columns: list[str], every_seconds: float = 2.0):
+    def __init__(
+        self,
+        folder: Path,
+        columns: list[str],
+        every_seconds: float = 2.0,
+        constants: dict | None = None,
+    ):
         self.folder = Path(folder)
-        self.columns = columns
+        self.constants = dict(constants or {})
+        self.columns = [*self.constants, *(c for c in columns if c not in self.constants)]
         self.every_seconds = every_seconds
         self.restored: tuple[int, Totals, Tally] | None = None
         self._last = 0.0
@@ -65,15 +73,21 @@ class RunSink:
         self._failures: TextIO | None = None
 
     @classmethod
-    def create(cls, folder: Path, columns: list[str]) -> RunSink:
+    def create(cls, folder: Path, columns: list[str], constants: dict | None = None) -> RunSink:
         """A sink for a new run: writes the CSV headers."""
-        sink = cls(folder, columns)
-        results.write_atomic(sink.folder / RUNS, results.csv_text([], columns))
+        sink = cls(folder, columns, constants=constants)
+        results.write_atomic(sink.folder / RUNS, results.csv_text([], sink.columns))
         results.write_atomic(sink.folder / FAILURES, results.csv_text([], FAILURE_COLUMNS))
         return sink
 
     @classmethod
-    def reopen(cls, folder: Path, columns: list[str], checkpoint: Checkpoint | None) -> RunSink:
+    def reopen(
+        cls,
+        folder: Path,
+        columns: list[str],
+        checkpoint: Checkpoint | None,
+        constants: dict | None = None,
+    ) -> RunSink:
         """A sink that continues an interrupted run from its last checkpoint.
 
         Args:
@@ -83,10 +97,11 @@ class RunSink:
                 :func:`~sim.experiment.checkpoint.read_checkpoint` checked it (which it does
                 before anything in the folder is written); None when the run stopped before
                 its first checkpoint, so nothing is kept and it starts again.
+            constants: columns with the same value in every row (see the class).
         """
         if checkpoint is None:
-            return cls.create(folder, columns)
-        sink = cls(folder, columns)
+            return cls.create(folder, columns, constants)
+        sink = cls(folder, columns, constants=constants)
         for name, size in ((RUNS, checkpoint.runs_bytes), (FAILURES, checkpoint.failures_bytes)):
             # Rows appended after the checkpoint are dropped and run again.
             with open(sink.folder / name, "r+b") as fh:
@@ -102,6 +117,8 @@ class RunSink:
             self._failures = open(self.folder / FAILURES, "a", encoding="utf-8", newline="")  # noqa: SIM115
         assert self._failures is not None  # opened together with the runs file
         if rows:
+            if self.constants:
+                rows = [{**self.constants, **row} for row in rows]
             self._runs.write(results.csv_text(rows, self.columns, header=False))
         if failures:
             self._failures.write(results.csv_text(failures, FAILURE_COLUMNS, header=False))
@@ -128,9 +145,8 @@ class RunSink:
             "totals": totals.to_json(),
         }
         buf = io.BytesIO()
-        np.savez(
-            buf, state=np.array(json.dumps(state)), latency=tally.latency, influence=tally.influence
-        )
+        arrays: dict[str, Any] = {"state": np.array(json.dumps(state)), **tally.arrays()}
+        np.savez(buf, **arrays)
         results.write_atomic(self.folder / CHECKPOINT, buf.getvalue())
 
     def close(self) -> None:
@@ -155,7 +171,7 @@ class StoredRows:
     def __init__(self, path: Path, count: int):
         self.path = Path(path)
         self.count = count
-        self._text = {c.name for c in COLUMNS if c.unit in TEXT_UNITS}
+        self._text = {c.name for c in COLUMNS if c.text}
 
     def __len__(self) -> int:
         return self.count
@@ -166,10 +182,14 @@ class StoredRows:
                 yield {k: v if k in self._text else _number(v) for k, v in raw.items()}
 
 
-def _number(cell: str) -> float | int:
+def _number(cell: str) -> float | int | str:
     if cell == "":
         return math.nan
     try:
         return int(cell)
     except ValueError:
+        pass
+    try:
         return float(cell)
+    except ValueError:  # a text constant (a design's label, a parameter like "casting_vote")
+        return cell

@@ -8,7 +8,8 @@ time to an event with the Kaplan-Meier estimator (right-censored at the horizon)
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,7 +117,9 @@ def kaplan_meier(
     sf = stats.ecdf(data).sf
     q = sf.quantiles
     p = sf.probabilities
-    band = sf.confidence_interval(LEVEL, method="log-log")
+    with warnings.catch_warnings():  # undefined where the curve reaches 0 or 1: expected
+        warnings.simplefilter("ignore", RuntimeWarning)
+        band = sf.confidence_interval(LEVEL, method="log-log")
     lo = np.nan_to_num(band.low.evaluate(q), nan=0.0)
     hi = np.nan_to_num(band.high.evaluate(q), nan=1.0)
     below = np.nonzero(p <= 0.5)[0]
@@ -145,3 +148,43 @@ def quantile_from_counts(counts: np.ndarray, q: float) -> float | None:
         return None
     cum = np.cumsum(counts)
     return float(np.searchsorted(cum, q * total, side="left"))
+
+
+def cumulative_incidence(
+    events: Mapping[str, Mapping[float, int]], censored: Mapping[float, int]
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Cumulative incidence of competing risks (Aalen-Johansen), from histograms.
+
+    Args:
+        events: per cause, ``{month: count}`` of first events of that cause.
+        censored: ``{month: count}`` of replications followed that long without an event.
+
+    Returns:
+        Per cause, ``(months, incidence)``: the probability of an event of that cause by
+        each month at which any event happened. The incidences of all causes add up to
+        one minus the Kaplan-Meier survival.
+    """
+    months = sorted({m for hist in events.values() for m in hist})
+    at_risk = sum(censored.values()) + sum(sum(h.values()) for h in events.values())
+    later_censored = dict(censored)
+    survival = 1.0
+    out: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in events}
+    total = {k: 0.0 for k in events}
+    previous = -math.inf
+    for m in months:
+        # Replications censored before this month have left the risk set.
+        gone = sum(c for t, c in later_censored.items() if previous <= t < m)
+        at_risk -= gone
+        for t in [t for t in later_censored if previous <= t < m]:
+            del later_censored[t]
+        d = {k: h.get(m, 0) for k, h in events.items()}
+        n_events = sum(d.values())
+        for k in events:
+            total[k] += survival * d[k] / at_risk if at_risk else 0.0
+            out[k][0].append(m)
+            out[k][1].append(total[k])
+        if at_risk:
+            survival *= 1.0 - n_events / at_risk
+        at_risk -= n_events
+        previous = m
+    return out

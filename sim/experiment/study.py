@@ -21,8 +21,8 @@ from sim.errors import InputError, Problem
 from sim.experiment import results
 from sim.experiment.checkpoint import read_checkpoint
 from sim.experiment.executors import make_executor
-from sim.experiment.outcomes import COLUMNS, Tally, influence_columns
-from sim.experiment.runner import Experiment, holder_names, run_experiment
+from sim.experiment.outcomes import Tally
+from sim.experiment.runner import Experiment, holder_names, run_columns, run_experiment
 from sim.experiment.signals import Interrupted
 from sim.experiment.sink import FAILURES, RUNS, RunSink
 from sim.experiment.summary import influence_bands, summarise
@@ -37,10 +37,13 @@ class RunOutput:
     Attributes:
         folder: the results folder.
         summary: the summary, as in ``summary.json``.
+        experiment: the replications (rows read back from ``runs.csv``) and pooled
+            histograms, for pictures drawn later; None when a finished folder was reopened.
     """
 
     folder: Path
     summary: dict
+    experiment: Experiment | None = None
 
 
 def run_study(
@@ -56,6 +59,7 @@ def run_study(
     executor: str = "local",
     scheduler: str | None = None,
     resume: str | Path | None = None,
+    engine: str = "mesa",
 ) -> RunOutput:
     """Run a scenario and write its results folder (or finish an interrupted one).
 
@@ -74,6 +78,7 @@ def run_study(
         executor: ``local``, ``serial`` or ``dask`` (see :mod:`sim.experiment.executors`).
         scheduler: Dask scheduler address (``dask`` only; None starts a local cluster).
         resume: a folder of an interrupted run of this scenario to finish.
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Returns:
         The folder and the summary.
@@ -83,7 +88,8 @@ def run_study(
         Interrupted: stopped by Ctrl-C or SIGTERM; completed chunks are kept.
     """
     # Connect to a cluster before making a folder, so a bad --scheduler leaves none behind.
-    with make_executor(executor, workers, scheduler) as ex:
+    with make_executor(executor, workers, scheduler, engine) as ex:
+        ex.engine_for(loaded.scenario)  # a scenario --engine fast cannot run fails here
         return _run_study(
             loaded, replications, seed, workers, out, results_root, progress, report, ex, resume
         )
@@ -111,13 +117,12 @@ def _run_study(
             "replications": replications,
             "started": results.now(),
         }
-    holders = holder_names(scenario)
-    columns = [c.name for c in COLUMNS] + [c.name for c in influence_columns(holders)]
+    columns = run_columns(scenario)
     checkpoint = None
     if resume is not None:  # checked before anything in the folder is written
-        empty = Tally.empty(scenario.horizon_months, len(holders))
+        empty = Tally.empty(scenario.horizon_months, len(holder_names(scenario)))
         checkpoint = read_checkpoint(folder, columns, empty, info["replications"])
-    info.update(executor=ex.name, workers=ex.workers)
+    info.update(executor=ex.name, workers=ex.workers, engine=ex.engines[scenario.name])
     if getattr(ex, "scheduler", None):
         info["scheduler"] = ex.scheduler
     results.write_json(folder / "manifest.json", results.manifest(**info, status="running"))
@@ -159,7 +164,7 @@ def _run_study(
         ),
     )
     sink.discard_checkpoint()
-    return RunOutput(folder, summary)
+    return RunOutput(folder, summary, exp)
 
 
 def _write_results(folder: Path, exp: Experiment, loaded: LoadedScenario, report) -> tuple:

@@ -1,16 +1,18 @@
 """Streaming totals of per-replication rows: everything the summary needs, in flat memory.
 
 A run of 100,000 replications must not hold 100,000 rows to summarise them. Each row is
-folded into :class:`Totals` as it arrives and then dropped:
+folded into :class:`Totals` as it arrives and then dropped, each column as its
+:class:`~sim.experiment.outcomes.Column` says (:func:`~sim.experiment.outcomes.aggregate_of`):
 
-- means with t intervals keep the count, the sum and the sum of squares of the finite
-  values as exact fractions (a float is a dyadic rational, so the sums are exact), so the
-  mean and standard deviation are rounded once at the end and do not depend on the order
-  rows arrive in;
-- shares with Wilson intervals keep counts;
-- time to first fracture keeps integer histograms of fracture months (events) and of
-  months simulated by replications that did not fracture (censored), from which the
-  Kaplan-Meier curve is computed exactly; the leader's month likewise, for its median.
+- ``mean`` columns keep the count, the sum and the sum of squares of the finite values
+  as exact fractions (a float is a dyadic rational, so the sums are exact), so the mean
+  and standard deviation are rounded once at the end and do not depend on the order rows
+  arrive in;
+- ``category`` columns keep counts of each non-empty value (shares, Wilson intervals);
+- ``month`` columns keep a histogram of the months at which the thing happened; the time
+  to the first fracture also keeps, per cause, the fracture months (events of competing
+  risks) and the months simulated by replications without a fracture (censored), from
+  which the Kaplan-Meier curve and cumulative incidence are computed exactly.
 
 Totals serialise to JSON so a run's checkpoint can carry them across a resume.
 """
@@ -22,9 +24,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-MEANS = ("latency_mean", "undecided_share", "first_reserved_decision_month")
-COUNTS = ("leader", "fracture_partner", "fracture_how", "final_state")
-HISTOGRAMS = ("leader_month", "fracture_event", "fracture_censored")
+from sim.experiment.outcomes import aggregate_of
+
+FRACTURE_EVENT = "fracture_event"  # histogram of fracture months, any cause
+FRACTURE_CENSORED = "fracture_censored"  # months simulated by replications with none
 
 
 @dataclass
@@ -71,9 +74,10 @@ class Totals:
         replications: rows folded in (successful replications).
         failures: replications that raised.
         first_failure: the failure record of the lowest-numbered one, or None.
-        moments: per mean-type column (:data:`MEANS` and influence columns).
-        counts: per categorical column (:data:`COUNTS`), counts of each non-empty value.
-        histograms: per month-type quantity (:data:`HISTOGRAMS`), counts of each month.
+        moments: per ``mean`` column.
+        counts: per ``category`` column, counts of each non-empty value.
+        histograms: per ``month`` column, counts of each month; plus
+            :data:`FRACTURE_EVENT` (``:cause`` per cause) and :data:`FRACTURE_CENSORED`.
     """
 
     replications: int = 0
@@ -87,18 +91,22 @@ class Totals:
         """Fold in one replication's row (as made by :func:`~sim.experiment.outcomes.observe`)."""
         self.replications += 1
         for key, value in row.items():
-            if key in MEANS or key.startswith("influence_"):
+            how = aggregate_of(key)
+            if how == "mean":
                 self.moments.setdefault(key, Moments()).add(float(value))
-        for key in COUNTS:
-            if row[key]:
-                self.counts.setdefault(key, Counter())[row[key]] += 1
+            elif how == "category":
+                if value:
+                    self.counts.setdefault(key, Counter())[value] += 1
+            elif how == "month":
+                month = float(value)
+                if math.isfinite(month):
+                    self._hist(key)[month] += 1
         fracture = float(row["fracture_month"])
-        if row["leader"]:
-            self._hist("leader_month")[float(row["leader_month"])] += 1
         if math.isfinite(fracture):
-            self._hist("fracture_event")[fracture] += 1
+            self._hist(FRACTURE_EVENT)[fracture] += 1
+            self._hist(f"{FRACTURE_EVENT}:{row['fracture_how']}")[fracture] += 1
         else:
-            self._hist("fracture_censored")[float(row["months"])] += 1
+            self._hist(FRACTURE_CENSORED)[float(row["months"])] += 1
 
     def add_failure(self, failure: dict) -> None:
         """Count a failed replication; remember the first (lowest replication number)."""

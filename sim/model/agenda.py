@@ -1,14 +1,15 @@
 """Issues on the venture's agenda, and how they arrive.
 
 An :class:`Issue` is one question the venture must decide, on one or more policy
-dimensions. It carries its own status quo (where the policy stands if nothing is decided:
-the environment may have moved it since the last decision) and its progress through
-meetings and the deadlock ladder.
+dimensions, and its progress through meetings and the deadlock ladder. Its status quo is
+the venture's live policy on its dimensions at the time of each meeting: the venture has
+one policy, which decisions (on this issue or another on the same dimensions) move and
+the environment shocks (when an issue arrives); a dropped issue leaves it as it is.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,7 +34,6 @@ class Issue:
         urgency: value lost per month open, per unit importance and salience.
         reserved: whether only the board decides it.
         arrival: month it arrived.
-        status_quo: the policy on ``dims`` if nothing is decided.
         failed_meetings: meetings at which a proposal failed, since the last ladder step.
         stage: one of :data:`STAGES`.
         stage_until: month its ladder window ends.
@@ -50,13 +50,11 @@ class Issue:
     urgency: float
     reserved: bool
     arrival: int
-    status_quo: tuple[float, ...]
     failed_meetings: int = 0
     stage: str = "open"
     stage_until: int = 0
     fallback: bool = False
     laddered: bool = False
-    rejections: list[str] = field(default_factory=list)
 
     def months_open(self, month: int) -> int:
         """Months since arrival (0 in the month it arrives)."""

@@ -10,8 +10,10 @@ venture and the issue, registered by name:
 - ``casting_vote``: the chair proposes, and a simple majority with the chair breaking
   ties decides; if that fails too, the matter is dropped;
 - ``arbitration``: an outsider imposes the influence-and-salience-weighted compromise;
-- ``shotgun``: a dissatisfied partner names one price for all shares; the others jointly
-  buy it out if they can and want to stay, otherwise they sell and it owns the venture;
+- ``shotgun``: a dissatisfied partner that could pay for all the others' shares names one
+  price (the valuation) for every share; the others jointly buy it out if together they
+  can pay for all of its stake and, on average, want to stay; otherwise each sells to it
+  and it owns the venture. No share is left without an owner;
 - ``put_call``: the most dissatisfied partner puts its stake to the others at appraised value;
 - ``majority_fallback``: the threshold drops to a simple majority for this issue;
 - ``wind_up``: a dissatisfied partner has the venture dissolved.
@@ -26,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from sim.model import ownership, policy
 from sim.model.agenda import Issue
 
 if TYPE_CHECKING:
@@ -52,7 +55,7 @@ def advance(venture: Venture, issue: Issue, month: int) -> None:
     rng = venture.rng
     if issue.stage == "escalation":
         if rng.random() < spec.escalation_resolves:
-            venture.settle(issue, venture.compromise(issue), month, how="escalation")
+            venture.settle(issue, compromise(venture, issue), month, how="escalation")
             return
         venture.say("escalation_failed", issue=issue)
         if spec.mediation.enabled:
@@ -61,17 +64,31 @@ def advance(venture: Venture, issue: Issue, month: int) -> None:
             return
     elif issue.stage == "mediation":
         if rng.random() < spec.mediation.resolves:
-            venture.settle(issue, venture.compromise(issue), month, how="mediation")
+            venture.settle(issue, compromise(venture, issue), month, how="mediation")
             return
         venture.say("mediation_failed", issue=issue)
     venture.say("clause", issue=issue, clause=spec.clause)
     DEADLOCK_CLAUSES[spec.clause](venture, issue, month)
 
 
+def compromise(venture: Venture, issue: Issue) -> tuple[float, ...]:
+    """The influence-and-salience-weighted compromise of the seated partners' ideals."""
+    seated = venture.seated()
+    total = sum(p.standing for p in seated) or 1.0
+    ideals = [p.view(issue.dims).ideal for p in seated]
+    weights = [[p.standing / total * w for w in p.view(issue.dims).salience] for p in seated]
+    out = [0.0] * len(issue.dims)
+    policy.weighted_compromise(ideals, weights, out)
+    return tuple(out)
+
+
 def dissatisfied(venture: Venture) -> list[Partner]:
-    """Partners below their outside option, most dissatisfied first."""
-    unhappy = [p for p in venture.seated() if p.satisfaction < p.outside_option]
-    return sorted(unhappy, key=lambda p: (p.satisfaction - p.outside_option, p.order))
+    """Partners below their outside option, most dissatisfied first (ties: founding order)."""
+    seated = venture.seated()
+    gaps = [p.satisfaction - p.outside_option for p in seated]
+    ranked = [0] * len(seated)
+    count = ownership.below_zero_ranked(gaps, ranked)
+    return [seated[i] for i in ranked[:count]]
 
 
 @deadlock_clause("none")
@@ -86,7 +103,7 @@ def escalate(venture: Venture, issue: Issue, month: int) -> None:
     """The parents' chiefs settle on a compromise, or the matter is dropped."""
     spec = venture.scenario.governance.deadlock
     if venture.rng.random() < spec.compromise_probability:
-        venture.settle(issue, venture.compromise(issue), month, how="chiefs")
+        venture.settle(issue, compromise(venture, issue), month, how="chiefs")
     else:
         venture.drop(issue, month, why="dropped by the chiefs")
 
@@ -101,7 +118,7 @@ def casting_vote(venture: Venture, issue: Issue, month: int) -> None:
 @deadlock_clause("arbitration")
 def arbitration(venture: Venture, issue: Issue, month: int) -> None:
     """An arbitrator imposes the influence-and-salience-weighted compromise."""
-    venture.settle(issue, venture.compromise(issue), month, how="arbitration")
+    venture.settle(issue, compromise(venture, issue), month, how="arbitration")
 
 
 @deadlock_clause("majority_fallback")
@@ -116,21 +133,34 @@ def majority_fallback(venture: Venture, issue: Issue, month: int) -> None:
 def shotgun(venture: Venture, issue: Issue, month: int) -> None:
     """Buy-sell: one price for all shares; the others buy the initiator out or sell to it.
 
-    With more than two partners the initiator offers for all the others' shares; they
-    jointly buy it out (pro rata) if they have the money and, on average, want to stay;
-    otherwise each sells and the initiator owns the venture.
+    The initiator is the most dissatisfied partner that could pay for all the others'
+    shares at the valuation (a shotgun binds its initiator to buy if the others choose to
+    sell). With more than two partners it offers for all the others' shares; they jointly
+    buy it out (pro rata, as far as each one's money goes, the rest taken up by those with
+    money left) if together they can pay for all of it and, on average, want to stay;
+    otherwise each sells to the initiator, who then owns the venture.
     """
-    unhappy = dissatisfied(venture)
-    if not unhappy:
-        venture.drop(issue, month, why="nobody triggered the shotgun clause")
+    initiator = None
+    for p in dissatisfied(venture):
+        others = [o for o in venture.seated() if o is not p]
+        if p.capital >= venture.valuation * sum(o.stake for o in others):
+            initiator = p
+            break
+    if initiator is None:
+        venture.drop(issue, month, why="nobody could pay to trigger the shotgun clause")
         return
-    initiator = unhappy[0]
     others = [p for p in venture.seated() if p is not initiator]
-    price = venture.valuation * initiator.stake
-    can_buy = sum(p.capital for p in others) >= price
+    taken = [0.0] * len(others)
+    unpaid = ownership.take_up(
+        initiator.stake,
+        [p.stake for p in others],
+        [p.capital for p in others],
+        venture.valuation,
+        taken,
+    )
     want_stay = sum(p.satisfaction - p.outside_option for p in others) >= 0
     venture.drop(issue, month, why=f"{initiator.name} triggered the shotgun clause")
-    if can_buy and want_stay:
+    if unpaid <= 0 and want_stay:
         venture.remove_partner(initiator, month, how="shotgun", buyers=others)
     else:
         for p in others:
@@ -139,7 +169,11 @@ def shotgun(venture: Venture, issue: Issue, month: int) -> None:
 
 @deadlock_clause("put_call")
 def put_call(venture: Venture, issue: Issue, month: int) -> None:
-    """The most dissatisfied partner puts its stake to the others at appraised value."""
+    """The most dissatisfied partner puts its stake to the others at appraised value.
+
+    The others must buy (pro rata, as far as their money goes); what they cannot pay for
+    is sold to third parties.
+    """
     unhappy = dissatisfied(venture)
     venture.drop(
         issue,

@@ -2,18 +2,17 @@
 
 Steps 2 to 5 of the month cycle for one issue: the governance design decides who votes
 with what weight and who can block (:func:`ballot_for`), the proposer rule picks who
-proposes, partners vote, the rule decides, and an issue that keeps failing gets a
-deadlock notice.
+proposes, partners vote on the venture's live policy, the rule decides, and an issue that
+keeps failing gets a deadlock notice.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model import deadlock
+from sim.model import deadlock, proposer
 from sim.model.agenda import Issue
 from sim.model.partner import Partner
-from sim.model.proposer import PROPOSER_RULES, Seat, chair
 from sim.model.voting import Ballot, decide
 
 if TYPE_CHECKING:
@@ -37,8 +36,9 @@ def ballot_for(
     Reserved matters use ``governance.reserved`` and its veto holders; routine matters use
     ``governance.routine``. After ``majority_fallback`` (or for a casting vote) the rule is
     a simple majority. A state funder's weight makes its share of the votes equal to its
-    contingent share (``votes.normal``, or ``votes.distress`` in distress), and it holds a
-    veto in distress when its golden share says so.
+    contingent share (``votes.normal``, or ``votes.distress`` in distress) where the rule
+    counts weights; under unanimity its weight is 0, so its vote binds only through the
+    veto its golden share gives it in distress.
     """
     g = venture.scenario.governance
     spec = g.reserved if issue.reserved else g.routine
@@ -55,25 +55,9 @@ def ballot_for(
         assert venture.funder is not None
         votes = venture.funder.votes
         share = min(votes.distress if venture.distress else votes.normal, MAX_FUNDER_VOTES)
-        weights.append(share / (1 - share) * sum(weights))
+        weights.append(0.0 if rule == "unanimity" else share / (1 - share) * sum(weights))
         vetoes.append(venture.distress and votes.veto_in_distress)
     return Ballot(rule, threshold, tuple(weights), tuple(vetoes), chair_index)
-
-
-def seat_for(venture: Venture, issue: Issue, month: int) -> Seat:
-    """The snapshot a proposer rule looks at."""
-    seated = venture.seated()
-    total = sum(p.standing for p in seated) or 1.0
-    leader = venture.scenario.governance.leader
-    lead = next((i for i, p in enumerate(seated) if p.name == leader), None)
-    return Seat(
-        month,
-        venture.scenario.governance.chair_term_months,
-        [p.standing / total for p in seated],
-        [p.expertise_on(issue) for p in seated],
-        lead,
-        [p.order for p in seated],
-    )
 
 
 def hold(venture: Venture, issue: Issue, month: int, casting_vote: bool = False) -> bool:
@@ -90,18 +74,29 @@ def hold(venture: Venture, issue: Issue, month: int, casting_vote: bool = False)
     """
     dyn = venture.scenario.dynamics
     seated = venture.seated()
-    seat = seat_for(venture, issue, month)
-    who = (
-        chair(seat)
-        if casting_vote
-        else PROPOSER_RULES[venture.scenario.governance.proposer](seat, venture.rng)
-    )
-    proposer = seated[who]
+    chair = venture.chair_now(month)
+    total = sum(p.standing for p in seated) or 1.0
+    influence = [p.standing / total for p in seated]
+    if casting_vote:
+        who = chair
+    else:
+        who = proposer.choose(
+            proposer.PROPOSER_RULES[venture.scenario.governance.proposer],
+            chair,
+            venture.leader_index(),
+            influence,
+            [p.expertise_on(issue) for p in seated],
+            venture.rng,
+        )
+    author = seated[who]
+    premium = dyn.influence_deference * max(0.0, influence[who] - 1.0 / len(seated))
     voters = voters_for(venture, issue)
     ballot = ballot_for(venture, issue, voters, who if casting_vote else None)
-    tolerances = [v.tolerance_for(issue, month, proposer, dyn.deference) for v in voters]
-    proposal = proposer.propose(
+    tolerances = [v.tolerance_for(issue, month, author, dyn.deference, premium) for v in voters]
+    status_quo = venture.status_quo(issue)
+    proposal = author.propose(
         issue,
+        status_quo,
         voters,
         tolerances,
         ballot,
@@ -110,9 +105,18 @@ def hold(venture: Venture, issue: Issue, month: int, casting_vote: bool = False)
         venture.scenario.agenda.min_move,
     )
     moves = venture.moves
-    proposal = moves.propose(venture, proposer, issue, proposal)
+    proposal = moves.propose(venture, author, issue, proposal)
+    if proposal is None:
+        venture.say("no_proposal", issue=issue, proposer=author.name, status_quo=status_quo)
+        return _failed(venture, issue, month, casting_vote)
     votes = [
-        moves.vote(venture, v, issue, proposal, v.vote(issue, proposal, tol, v is proposer, veto))
+        moves.vote(
+            venture,
+            v,
+            issue,
+            proposal,
+            v.vote(issue, status_quo, proposal, tol, v is author, veto),
+        )
         for v, tol, veto in zip(voters, tolerances, ballot.vetoes, strict=True)
     ]
     passed = decide(ballot, [v.yes for v in votes])
@@ -123,6 +127,7 @@ def hold(venture: Venture, issue: Issue, month: int, casting_vote: bool = False)
         votes=votes,
         passed=passed,
         casting_vote=casting_vote,
+        status_quo=status_quo,
     )
     if passed:
         venture.settle(
@@ -130,10 +135,15 @@ def hold(venture: Venture, issue: Issue, month: int, casting_vote: bool = False)
             proposal.policy,
             month,
             how="casting vote" if casting_vote else "vote",
-            proposer=proposer,
+            proposer=author,
             votes=votes,
         )
         return True
+    return _failed(venture, issue, month, casting_vote)
+
+
+def _failed(venture: Venture, issue: Issue, month: int, casting_vote: bool) -> bool:
+    """A meeting without a decision; a reserved matter may get its deadlock notice."""
     issue.failed_meetings += 1
     spec = venture.scenario.governance.deadlock
     if (

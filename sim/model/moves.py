@@ -31,9 +31,12 @@ class Moves(Protocol):
         ...
 
     def propose(
-        self, venture: Venture, partner: Partner, issue: Issue, proposal: Proposal
-    ) -> Proposal:
-        """The proposal ``partner`` tables on ``issue`` (``proposal`` is the agent's)."""
+        self, venture: Venture, partner: Partner, issue: Issue, proposal: Proposal | None
+    ) -> Proposal | None:
+        """The proposal ``partner`` tables on ``issue``, or None to table nothing.
+
+        ``proposal`` is the agent's (None when it believes nothing would pass).
+        """
         ...
 
     def vote(
@@ -69,8 +72,8 @@ class AgentMoves:
         return False
 
     def propose(
-        self, venture: Venture, partner: Partner, issue: Issue, proposal: Proposal
-    ) -> Proposal:
+        self, venture: Venture, partner: Partner, issue: Issue, proposal: Proposal | None
+    ) -> Proposal | None:
         """The agent's proposal."""
         return proposal
 

@@ -4,6 +4,10 @@ A :class:`Partner` proposes, votes, concedes as issues stay open, funds its own 
 stuck issues outside the structure, and considers leaving for its outside option. A
 :class:`StateFunder` votes on reserved matters with contingent weight but neither proposes
 nor leaves.
+
+Units: losses, tolerances, payoffs and satisfaction are in value units (1.0 = what a
+working venture is worth to a partner in a month); a loss is the issue's importance times
+the salience-weighted change of distance to the ideal point (:mod:`sim.model.policy`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import numpy as np
 
 from sim.model import policy
 from sim.model.agenda import Issue
-from sim.model.voting import Ballot, best_passing
+from sim.model.voting import Ballot, best_move
 
 if TYPE_CHECKING:
     from sim.scenario.actors import PartnerSpec, StateFunderSpec
@@ -47,7 +51,7 @@ class Vote:
     Attributes:
         voter: the voter's name.
         yes: its vote.
-        loss: utility it loses by the proposal against the status quo (value units).
+        loss: what the proposal costs it against the status quo (value units).
         tolerance: the loss it accepted at the time (value units).
         veto: whether its no blocks the decision.
     """
@@ -88,7 +92,7 @@ class Partner(mesa.Agent):
 
     Attributes:
         name: its name.
-        order: founding order (0 = first listed), used by the chair rotation.
+        order: founding order (0 = first listed; joiners follow), used by the rotation.
         stake: equity share in [0, 1].
         capital: money it can still put in (currency units).
         ideal: ideal point per policy dimension, in [0, 1].
@@ -102,7 +106,7 @@ class Partner(mesa.Agent):
         exit_month: month its announced exit takes effect, or None.
         standing: raw influence (its share of all standing is its influence share).
         payoff: value accumulated this month (reset every month).
-        active: whether it is still in the venture.
+        active: whether it is in the venture now.
     """
 
     can_exit = True
@@ -126,13 +130,12 @@ class Partner(mesa.Agent):
         self.ideal = tuple(ideal)
         self.salience = (
             _normalised([spec.salience.get(d, 0.0) for d in dims])
-            if (spec.salience)
+            if spec.salience
             else _normalised([1.0] * len(dims))
         )
         self.expertise = tuple(getattr(spec, "expertise", {}).get(d, 0.0) for d in dims)
-        veto = getattr(spec, "veto", None)
-        self.tolerance = veto.tolerance if veto else 0.0
-        self.concession = veto.concession if veto else 0.0
+        self.tolerance = spec.veto.tolerance
+        self.concession = spec.veto.concession
         self.outside_option = getattr(spec, "outside_option", 0.0)
         self.drift_per_month = getattr(spec, "outside_option_drift", 0.0) / 12.0
         self.patience = getattr(spec, "patience", 1)
@@ -147,11 +150,7 @@ class Partner(mesa.Agent):
 
     # -- preferences --------------------------------------------------------------------
     def view(self, dims: tuple[int, ...]) -> View:
-        """Its preferences on the given dimensions.
-
-        Ideal points and salience are fixed for a replication, so the view is computed once
-        per dimension tuple.
-        """
+        """Its preferences on the given dimensions (computed once per dimension tuple)."""
         v = self._views.get(dims)
         if v is None:
             sal = tuple(self.salience[k] for k in dims)
@@ -168,14 +167,15 @@ class Partner(mesa.Agent):
         """What the issue is worth to it: importance x its salience on the issue's dims."""
         return issue.importance * self.view(issue.dims).reach
 
-    def loss(self, issue: Issue, proposal: Sequence[float]) -> float:
-        """Utility lost if ``proposal`` replaces the issue's status quo.
+    def loss(self, issue: Issue, status_quo: Sequence[float], proposal: Sequence[float]) -> float:
+        """What replacing the status quo by ``proposal`` on the issue costs it.
 
         Returns:
-            Loss in value units per unit importance; negative means a gain.
+            Loss in value units (importance x salience-weighted distance change);
+            negative means a gain.
         """
         v = self.view(issue.dims)
-        return policy.loss(v.ideal, v.salience, issue.status_quo, proposal)
+        return issue.importance * policy.loss(v.ideal, v.salience, status_quo, proposal)
 
     def expertise_on(self, issue: Issue) -> float:
         """Mean expertise on the issue's dimensions, in [0, 1]."""
@@ -186,87 +186,110 @@ class Partner(mesa.Agent):
         return self.tolerance + self.concession * issue.months_open(month)
 
     # -- meeting ----------------------------------------------------------------------
-    def propose(
+    def tolerance_for(
         self,
         issue: Issue,
-        voters: Sequence[Partner],
-        tolerances: Sequence[float],
-        ballot: Ballot,
-        belief_noise: float,
-        rng: np.random.Generator,
-        min_move: float = 0.0,
-    ) -> Proposal:
-        """Propose the point closest to its ideal among those it believes will pass.
-
-        It moves the status quo towards its ideal point as far as it believes the voters
-        will accept, from noisy beliefs about their tolerance (the true tolerance plus
-        normal noise with standard deviation ``belief_noise``, value units), but at least
-        ``min_move`` (policy units, on the dimension that moves most) when its ideal is that
-        far. If it believes nothing substantive passes, it tables its ideal point anyway
-        (and expects it to fail).
-
-        Args:
-            issue: the issue.
-            voters: who votes, in ballot order.
-            tolerances: each voter's true tolerance towards this proposer's proposals now.
-            ballot: the voting situation.
-            belief_noise: standard deviation of its error about each tolerance.
-            rng: the model's generator.
-            min_move: the smallest substantive move (policy units).
-        """
-        sq = issue.status_quo
-        target = self.view(issue.dims).ideal
-        noise = (
-            (rng.standard_normal(len(voters)) * belief_noise).tolist()
-            if belief_noise > 0
-            else [0.0] * len(voters)
-        )
-        limits = []
-        for voter, tol, err in zip(voters, tolerances, noise, strict=True):
-            if voter is self:
-                limits.append(1.0)
-                continue
-            v = voter.view(issue.dims)
-            believed = tol + err
-            limits.append(
-                policy.acceptance_limit(
-                    v.ideal, v.salience, sq, target, believed if believed > 0 else 0.0
-                )
-            )
-        share = best_passing(ballot, limits)
-        reach = max(abs(t - q) for t, q in zip(target, sq, strict=True))
-        smallest = min(1.0, min_move / reach) if reach > policy.EPS else 0.0
-        expected = share > 0 and share >= smallest - policy.EPS
-        if not expected:
-            share = 1.0
-        return Proposal(self.name, policy.point_on_segment(sq, target, share), share, expected)
-
-    def tolerance_for(self, issue: Issue, month: int, proposer: Partner, deference: float) -> float:
-        """Tolerance towards a proposal: conceded tolerance plus deference to an expert.
+        month: int,
+        proposer: Partner,
+        deference: float,
+        influence_premium: float,
+    ) -> float:
+        """Tolerance towards a proposal: conceded tolerance plus deference to the proposer.
 
         Args:
             issue: the issue.
             month: the current month.
             proposer: who proposes (its expertise on the issue earns deference).
             deference: extra tolerance per unit of the proposer's expertise (value units).
+            influence_premium: extra tolerance for the proposer's influence above an equal
+                share (value units; ``dynamics.influence_deference`` x the excess share).
         """
         if proposer is self:
             return self.concede(issue, month)
-        return self.concede(issue, month) + deference * proposer.expertise_on(issue)
+        return (
+            self.concede(issue, month)
+            + deference * proposer.expertise_on(issue)
+            + influence_premium
+        )
+
+    def propose(
+        self,
+        issue: Issue,
+        status_quo: Sequence[float],
+        voters: Sequence[Partner],
+        tolerances: Sequence[float],
+        ballot: Ballot,
+        belief_noise: float,
+        rng: np.random.Generator,
+        min_move: float = 0.0,
+    ) -> Proposal | None:
+        """Propose the point closest to its ideal among those it believes will pass.
+
+        It moves the status quo towards its ideal point as far as it believes the voters
+        will accept, from noisy beliefs about their tolerance (the true tolerance plus
+        normal noise with standard deviation ``belief_noise``, value units). If it
+        believes no move passes it tables nothing (the meeting fails). With a floor
+        ``min_move`` > 0 (policy units) it tables its ideal point instead of a smaller
+        move, expecting a no.
+
+        Args:
+            issue: the issue.
+            status_quo: the venture's policy on the issue's dimensions now.
+            voters: who votes, in ballot order.
+            tolerances: each voter's true tolerance towards this proposer now (value units).
+            ballot: the voting situation.
+            belief_noise: standard deviation of its error about each tolerance.
+            rng: the behaviour stream (one normal draw per voter when noise > 0).
+            min_move: the optional floor on a proposal's size (policy units).
+
+        Returns:
+            The proposal, or None when it tables nothing.
+        """
+        sq = status_quo
+        target = self.view(issue.dims).ideal
+        n = len(voters)
+        noise = (rng.standard_normal(n) * belief_noise).tolist() if belief_noise > 0 else None
+        limits = [1.0] * n
+        for i, voter in enumerate(voters):
+            if voter is self:
+                continue
+            v = voter.view(issue.dims)
+            believed = tolerances[i] + noise[i] if noise is not None else tolerances[i]
+            limits[i] = policy.acceptance_limit(
+                v.ideal, v.salience, sq, target, max(believed, 0.0) / issue.importance
+            )
+        share = best_move(ballot, limits)
+        if share <= 0:
+            return None
+        expected = True
+        if min_move > 0:
+            reach = max(abs(t - q) for t, q in zip(target, sq, strict=True))
+            if reach > policy.EPS and share < min(1.0, min_move / reach) - policy.EPS:
+                share, expected = 1.0, False
+        point = [0.0] * len(sq)
+        policy.point_on_segment(sq, target, share, point)
+        return Proposal(self.name, tuple(point), share, expected)
 
     def vote(
-        self, issue: Issue, proposal: Proposal, tolerance: float, proposing: bool, veto: bool
+        self,
+        issue: Issue,
+        status_quo: Sequence[float],
+        proposal: Proposal,
+        tolerance: float,
+        proposing: bool,
+        veto: bool,
     ) -> Vote:
         """Vote yes unless the proposal costs more than its current tolerance.
 
         Args:
             issue: the issue.
+            status_quo: the venture's policy on the issue's dimensions now.
             proposal: the proposal.
             tolerance: its tolerance towards this proposal now (:meth:`tolerance_for`).
             proposing: whether it made the proposal (a proposer votes for its own).
             veto: whether its no blocks the decision.
         """
-        lost = self.loss(issue, proposal.policy)
+        lost = self.loss(issue, status_quo, proposal.policy)
         return Vote(self.name, proposing or lost <= tolerance + policy.EPS, lost, tolerance, veto)
 
     # -- outside the structure ----------------------------------------------------------
@@ -299,11 +322,8 @@ class Partner(mesa.Agent):
             self.unhappy_months += 1
         else:
             self.unhappy_months = 0
-        return (
-            self.can_exit
-            and self.exit_month is None
-            and self.unhappy_months >= self.patience
-            and month >= lock_up_months
+        return self.unhappy_months >= self.patience and self.may_announce_exit(
+            month, lock_up_months
         )
 
     def may_announce_exit(self, month: int, lock_up_months: int) -> bool:

@@ -1,28 +1,67 @@
-"""Spatial preferences: utility loss of a proposal, and how far a partner lets a policy move.
+"""Spatial preferences: what a proposal costs a partner, and how far it lets a policy move.
 
 A partner's utility for a policy is minus its salience-weighted (L1) distance to its ideal
-point. On an issue the venture only moves along the issue's dimensions, and a proposer
-moves the status quo along the segment towards its own ideal point:
+point, times the issue's importance: so a loss is in *value units*, the unit of
+tolerances, payoffs and satisfaction. On an issue the venture only moves along the
+issue's dimensions, and a proposer moves the status quo (the venture's live policy on
+those dimensions) along the segment towards its own ideal point:
 ``x(lam) = status_quo + lam * (target - status_quo)`` with ``lam`` in [0, 1]. A partner's
 loss along that segment is convex and piecewise linear in ``lam`` and zero at ``lam = 0``,
 so the proposals it accepts are exactly ``lam`` in ``[0, lam*]``: :func:`acceptance_limit`
 finds ``lam*`` exactly.
+
+These are shared rules (:mod:`sim.model.shared`): plain functions of numbers and
+sequences, called as Python by the Mesa model and compiled by the fast engine. Sequences
+may be tuples, lists or NumPy arrays; results go into an ``out`` sequence where a function
+returns several numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import MutableSequence, Sequence
+
+from sim.model.shared import shared_rule
 
 EPS = 1e-12
 
 
+@shared_rule
+def loss_at(
+    ideal: Sequence[float],
+    salience: Sequence[float],
+    status_quo: Sequence[float],
+    target: Sequence[float],
+    lam: float,
+) -> float:
+    """Loss per unit importance of the point a share ``lam`` of the way to ``target``.
+
+    Args:
+        ideal: the partner's ideal point on the issue's dimensions, each in [0, 1].
+        salience: its salience on those dimensions (weights >= 0).
+        status_quo: the status quo on those dimensions.
+        target: where the proposer wants to go.
+        lam: share of the way, in [0, 1].
+
+    Returns:
+        ``sum(s * (|x - ideal| - |status_quo - ideal|))`` with ``x = q + lam * (t - q)``
+        (policy units weighted by salience; negative = a gain).
+    """
+    total = 0.0
+    for i in range(len(ideal)):
+        q = status_quo[i]
+        x = q + lam * (target[i] - q)
+        total += salience[i] * (abs(x - ideal[i]) - abs(q - ideal[i]))
+    return total
+
+
+@shared_rule
 def loss(
     ideal: Sequence[float],
     salience: Sequence[float],
     status_quo: Sequence[float],
     proposal: Sequence[float],
 ) -> float:
-    """Utility lost by moving from the status quo to a proposal (negative = a gain).
+    """Loss per unit importance of replacing the status quo by a proposal.
 
     Args:
         ideal: the partner's ideal point on the issue's dimensions, each in [0, 1].
@@ -31,24 +70,26 @@ def loss(
         proposal: the proposed policy on those dimensions.
 
     Returns:
-        ``sum(s * (|proposal - ideal| - |status_quo - ideal|))`` in value units.
+        ``sum(s * (|proposal - ideal| - |status_quo - ideal|))``; negative means a gain.
+        Multiply by the issue's importance for value units.
     """
-    if len(ideal) == 1:  # most issues concern one dimension: skip the generator
-        p = ideal[0]
-        return salience[0] * (abs(proposal[0] - p) - abs(status_quo[0] - p))
-    return sum(
-        s * (abs(x - p) - abs(q - p))
-        for p, s, q, x in zip(ideal, salience, status_quo, proposal, strict=True)
-    )
+    total = 0.0
+    for i in range(len(ideal)):
+        total += salience[i] * (abs(proposal[i] - ideal[i]) - abs(status_quo[i] - ideal[i]))
+    return total
 
 
+@shared_rule
 def point_on_segment(
-    status_quo: Sequence[float], target: Sequence[float], lam: float
-) -> tuple[float, ...]:
-    """The policy a share ``lam`` of the way from the status quo to a target."""
-    return tuple(q + lam * (t - q) for q, t in zip(status_quo, target, strict=True))
+    status_quo: Sequence[float], target: Sequence[float], lam: float, out: MutableSequence[float]
+) -> None:
+    """Write into ``out`` the policy a share ``lam`` of the way from the status quo."""
+    for i in range(len(status_quo)):
+        q = status_quo[i]
+        out[i] = q + lam * (target[i] - q)
 
 
+@shared_rule
 def acceptance_limit(
     ideal: Sequence[float],
     salience: Sequence[float],
@@ -63,25 +104,27 @@ def acceptance_limit(
         salience: its salience on those dimensions.
         status_quo: the status quo.
         target: where the proposer wants to go.
-        tolerance: the loss it accepts (value units, >= 0).
+        tolerance: the loss it accepts, per unit importance (tolerance in value units over
+            the issue's importance; >= 0).
 
     Returns:
-        ``lam*`` in [0, 1]: the partner votes yes on ``point_on_segment(sq, target, lam)``
-        exactly when ``lam <= lam*`` (up to rounding).
+        ``lam*`` in [0, 1]: the partner votes yes on the point ``lam`` of the way exactly
+        when ``lam <= lam*`` (up to rounding).
     """
     if len(ideal) == 1:
         return _acceptance_limit_1d(ideal[0], salience[0], status_quo[0], target[0], tolerance)
     # Breakpoints of the piecewise-linear loss: where the segment crosses an ideal point.
-    knots = {1.0}
-    for p, q, t in zip(ideal, status_quo, target, strict=True):
-        d = t - q
+    knots = [1.0]
+    for i in range(len(ideal)):
+        d = target[i] - status_quo[i]
         if abs(d) > EPS:
-            k = (p - q) / d
+            k = (ideal[i] - status_quo[i]) / d
             if 0.0 < k < 1.0:
-                knots.add(k)
+                knots.append(k)
+    knots.sort()
     prev_lam, prev_loss = 0.0, 0.0
-    for lam in sorted(knots):
-        here = loss(ideal, salience, status_quo, point_on_segment(status_quo, target, lam))
+    for lam in knots:
+        here = loss_at(ideal, salience, status_quo, target, lam)
         if here > tolerance + EPS:
             # Linear between knots: interpolate where the loss crosses the tolerance.
             return prev_lam + (lam - prev_lam) * (tolerance - prev_loss) / (here - prev_loss)
@@ -89,6 +132,7 @@ def acceptance_limit(
     return 1.0
 
 
+@shared_rule
 def _acceptance_limit_1d(p: float, s: float, q: float, t: float, tolerance: float) -> float:
     """:func:`acceptance_limit` in one dimension, in closed form.
 
@@ -106,25 +150,34 @@ def _acceptance_limit_1d(p: float, s: float, q: float, t: float, tolerance: floa
     return lam if lam < 1.0 else 1.0
 
 
+@shared_rule
 def weighted_compromise(
-    ideals: Sequence[Sequence[float]], weights: Sequence[Sequence[float]]
-) -> tuple[float, ...]:
-    """The weighted mean of ideal points, per dimension (an arbitrator's compromise).
+    ideals: Sequence[Sequence[float]],
+    weights: Sequence[Sequence[float]],
+    out: MutableSequence[float],
+) -> None:
+    """Write into ``out`` the weighted mean of ideal points, per dimension.
+
+    The compromise an arbitrator, mediator or the parents' chiefs impose.
 
     Args:
-        ideals: one ideal point per partner on the issue's dimensions.
-        weights: one non-negative weight per partner and dimension
-            (``weights[i][k]``: influence times salience of partner i on dimension k).
-
-    Returns:
-        The compromise policy; on a dimension nobody weighs, the plain mean.
+        ideals: one ideal point per partner on the issue's dimensions (``ideals[i][k]``).
+        weights: one non-negative weight per partner and dimension (``weights[i][k]``:
+            influence share times salience of partner i on dimension k).
+        out: receives the compromise; on a dimension nobody weighs, the plain mean.
     """
-    dims = len(ideals[0])
-    out = []
-    for k in range(dims):
-        total = sum(w[k] for w in weights)
+    n = len(ideals)
+    for k in range(len(out)):
+        total = 0.0
+        for i in range(n):
+            total += weights[i][k]
         if total > EPS:
-            out.append(sum(p[k] * w[k] for p, w in zip(ideals, weights, strict=True)) / total)
+            acc = 0.0
+            for i in range(n):
+                acc += ideals[i][k] * weights[i][k]
+            out[k] = acc / total
         else:
-            out.append(sum(p[k] for p in ideals) / len(ideals))
-    return tuple(out)
+            acc = 0.0
+            for i in range(n):
+                acc += ideals[i][k]
+            out[k] = acc / n

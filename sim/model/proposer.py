@@ -1,102 +1,158 @@
 """Proposer rules: who puts a proposal on the table for an issue, registered by name.
 
-Each rule is a pure function of a :class:`Seat` snapshot (plain numbers) and a random
-generator, returning the index of the proposing partner among the seated partners.
+Each rule is a shared rule (:mod:`sim.model.shared`): a pure function of plain numbers
+about the seated partners (the chair of the moment, the designated leader, influence
+shares, expertise on the issue) and a random generator, returning the index of the
+proposing partner among the seated partners. The chair itself is the venture's state
+(:meth:`sim.model.venture.Venture.chair_now`): the rotation hands the chair to the next
+seated partner in founding order at the end of each term.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.shared import shared_rule
 
-@dataclass(frozen=True, slots=True)
-class Seat:
-    """What a proposer rule may look at.
-
-    Attributes:
-        month: the current month (1-based).
-        chair_term_months: months each partner chairs under a rotating chair.
-        influence: each seated partner's influence share, in [0, 1].
-        expertise: each seated partner's mean expertise on the issue's dimensions, in [0, 1].
-        leader: index of the designated leader among the seated partners, or None.
-        order: each seated partner's founding order (rotation follows it).
-    """
-
-    month: int
-    chair_term_months: int
-    influence: Sequence[float]
-    expertise: Sequence[float]
-    leader: int | None
-    order: Sequence[int]
+TIE = 1e-12
+ROTATING_CHAIR, RANDOM, DESIGNATED, MOST_INFLUENTIAL, EXPERT = 0, 1, 2, 3, 4
 
 
-ProposerFn = Callable[[Seat, np.random.Generator], int]
-PROPOSER_RULES: dict[str, ProposerFn] = {}
-
-
-def proposer_rule(name: str) -> Callable[[ProposerFn], ProposerFn]:
-    """Register a proposer rule under ``name`` (used by ``governance.proposer``)."""
-
-    def register(fn: ProposerFn) -> ProposerFn:
-        PROPOSER_RULES[name] = fn
-        return fn
-
-    return register
-
-
-def chair(seat: Seat) -> int:
-    """The chair this month: the designated leader, else the rotating chair.
-
-    The chair rotates in founding order, one term of ``chair_term_months`` each, among
-    the partners seated now.
-    """
-    if seat.leader is not None:
-        return seat.leader
-    term = (seat.month - 1) // seat.chair_term_months
-    ranked = sorted(range(len(seat.order)), key=lambda i: seat.order[i])
-    return ranked[term % len(ranked)]
-
-
-def _argmax(values: Sequence[float], tiebreak: Sequence[float], rng: np.random.Generator) -> int:
-    best = max(values)
-    tied = [i for i, v in enumerate(values) if v >= best - 1e-12]
-    if len(tied) == 1:
-        return tied[0]
-    top = max(tiebreak[i] for i in tied)
-    tied = [i for i in tied if tiebreak[i] >= top - 1e-12]
-    return tied[int(rng.integers(len(tied)))] if len(tied) > 1 else tied[0]
-
-
-@proposer_rule("rotating_chair")
-def rotating_chair(seat: Seat, rng: np.random.Generator) -> int:
+@shared_rule
+def rotating_chair(chair: int) -> int:
     """The chair of the moment proposes on every issue (the designated leader, if any)."""
-    return chair(seat)
+    return chair
 
 
-@proposer_rule("random")
-def random_proposer(seat: Seat, rng: np.random.Generator) -> int:
-    """A partner drawn uniformly at random proposes."""
-    return int(rng.integers(len(seat.order)))
+@shared_rule
+def random_proposer(n: int, rng: np.random.Generator) -> int:
+    """One of the ``n`` seated partners, drawn uniformly at random, proposes."""
+    return int(rng.integers(0, n))
 
 
-@proposer_rule("designated")
-def designated(seat: Seat, rng: np.random.Generator) -> int:
-    """The designated leader (a single CEO) proposes on everything."""
-    if seat.leader is None:  # the leader has left: fall back to the chair rotation
-        return chair(seat)
-    return seat.leader
+@shared_rule
+def designated(chair: int, leader: int) -> int:
+    """The designated leader (a single CEO) proposes; once it has left, the chair does."""
+    return leader if leader >= 0 else chair
 
 
-@proposer_rule("most_influential")
-def most_influential(seat: Seat, rng: np.random.Generator) -> int:
+@shared_rule
+def argmax_ties(
+    values: Sequence[float], tiebreak: Sequence[float], rng: np.random.Generator
+) -> int:
+    """Index of the largest value; ties go to the largest ``tiebreak``, then to chance.
+
+    The random draw happens only when a tie survives both comparisons.
+    """
+    n = len(values)
+    best = values[0]
+    for i in range(1, n):
+        if values[i] > best:
+            best = values[i]
+    top = -np.inf
+    count = 0
+    for i in range(n):
+        if values[i] >= best - TIE:
+            count += 1
+            if tiebreak[i] > top:
+                top = tiebreak[i]
+    tied = 0
+    first = -1
+    for i in range(n):
+        if values[i] >= best - TIE and tiebreak[i] >= top - TIE:
+            tied += 1
+            if first < 0:
+                first = i
+    if count == 1 or tied == 1:
+        return first
+    pick = int(rng.integers(0, tied))
+    for i in range(n):
+        if values[i] >= best - TIE and tiebreak[i] >= top - TIE:
+            if pick == 0:
+                return i
+            pick -= 1
+    return first
+
+
+@shared_rule
+def most_influential(influence: Sequence[float], rng: np.random.Generator) -> int:
     """The partner with the largest influence share sets the agenda (ties drawn at random)."""
-    return _argmax(seat.influence, [0.0] * len(seat.influence), rng)
+    return argmax_ties(influence, influence, rng)
 
 
-@proposer_rule("expert")
-def expert(seat: Seat, rng: np.random.Generator) -> int:
+@shared_rule
+def expert(expertise: Sequence[float], influence: Sequence[float], rng: np.random.Generator) -> int:
     """The most expert partner on the issue's dimensions proposes (ties: most influential)."""
-    return _argmax(seat.expertise, seat.influence, rng)
+    return argmax_ties(expertise, influence, rng)
+
+
+@shared_rule
+def choose(
+    rule: int,
+    chair: int,
+    leader: int,
+    influence: Sequence[float],
+    expertise: Sequence[float],
+    rng: np.random.Generator,
+) -> int:
+    """The proposer under the rule with code ``rule`` (see :data:`PROPOSER_RULES`).
+
+    Args:
+        rule: the rule's code.
+        chair: index of the chair of the moment among the seated partners.
+        leader: index of the designated leader among them, or -1.
+        influence: each seated partner's influence share, in [0, 1].
+        expertise: each one's mean expertise on the issue's dimensions, in [0, 1].
+        rng: the behaviour stream (drawn only by ``random`` and by surviving ties).
+
+    Returns:
+        The proposer's index among the seated partners.
+    """
+    if rule == ROTATING_CHAIR:
+        return rotating_chair(chair)
+    if rule == RANDOM:
+        return random_proposer(len(influence), rng)
+    if rule == DESIGNATED:
+        return designated(chair, leader)
+    if rule == MOST_INFLUENTIAL:
+        return most_influential(influence, rng)
+    return expert(expertise, influence, rng)
+
+
+#: Rule name (as in ``governance.proposer``) -> its code in the engines.
+PROPOSER_RULES: dict[str, int] = {
+    "rotating_chair": ROTATING_CHAIR,
+    "random": RANDOM,
+    "designated": DESIGNATED,
+    "most_influential": MOST_INFLUENTIAL,
+    "expert": EXPERT,
+}
+#: Rule name -> the rule itself, for readers and tests.
+RULE_FUNCTIONS: dict[str, Callable] = {
+    "rotating_chair": rotating_chair,
+    "random": random_proposer,
+    "designated": designated,
+    "most_influential": most_influential,
+    "expert": expert,
+}
+
+
+@shared_rule
+def next_chair(current: int, seated: Sequence[bool]) -> int:
+    """The next seated partner after ``current`` in founding order, cyclically.
+
+    Args:
+        current: founding order of the outgoing chair (it may have left).
+        seated: per partner in founding order, whether it has a seat now.
+
+    Returns:
+        The incoming chair's founding order, or -1 when nobody is seated.
+    """
+    n = len(seated)
+    for step in range(1, n + 1):
+        k = (current + step) % n
+        if seated[k]:
+            return k
+    return -1

@@ -2,15 +2,19 @@
 
 The month cycle (DESIGN.md; the order is part of the specification):
 
-1. new issues arrive (Poisson arrivals and scripted events);
+1. new issues arrive (Poisson arrivals and scripted events); each arrival's shock moves
+   the venture's live policy on its dimensions;
 2. for each open issue due a meeting, a proposer is chosen by the governance rule and
-   proposes (:meth:`Partner.propose`);
+   proposes on the live policy (:meth:`Partner.propose`);
 3. each partner votes (:meth:`Partner.vote`); a veto holder's no blocks;
-4. the voting rule decides; a passed proposal moves the status quo, latency is recorded;
+4. the voting rule decides; a passed proposal moves the live policy, latency is recorded;
 5. issues that keep failing go down the deadlock ladder (:mod:`sim.model.deadlock`);
 6. side funding outside the structure (:meth:`Partner.will_fund`);
 7. influence updates and de facto leader detection (:mod:`sim.model.influence`);
 8. satisfaction updates, exits (:meth:`Partner.wants_exit`), lapses and reform.
+
+The venture has one live policy: every issue is decided and scored against it, and an
+issue that is dropped leaves it as it is.
 
 Seeding contract: all randomness comes from the model's generator ``self.rng``, seeded
 from the replication seed, so (scenario, seed) fixes the run. The world's dice (issue
@@ -28,18 +32,20 @@ from collections.abc import Sequence
 import mesa
 import numpy as np
 
-from sim.model import deadlock, influence, ownership, policy
+from sim.model import deadlock, influence
 from sim.model.agenda import Issue, draw_arrivals
+from sim.model.collect import collector
 from sim.model.events import EventLog
+from sim.model.ledger import Ledger
 from sim.model.meeting import hold
 from sim.model.moves import AgentMoves, Moves
-from sim.model.partner import Partner, StateFunder
-from sim.scenario.actors import SideFunding
-from sim.scenario.agenda import CapitalCallEvent, IssueEvent, NewPartnerEvent, OutsideOptionEvent
+from sim.model.partner import Partner, StateFunder, Vote
+from sim.model.structure import Structure
+from sim.scenario.agenda import IssueEvent, IssueKind
 from sim.scenario.schema import Scenario
 
 
-class Venture(mesa.Model):
+class Venture(Structure, mesa.Model):
     """One replication of a venture under a governance design.
 
     Args:
@@ -47,16 +53,23 @@ class Venture(mesa.Model):
         seed: the replication seed (an integer, as listed in ``runs.csv``).
         record_events: keep a readable log of the month's events (for ``sim trace``).
         moves: who makes the partners' moves (:mod:`sim.model.moves`); default: the agents.
+        collect: keep a ``mesa.DataCollector`` (``self.datacollector``) of monthly model
+            and agent variables, as ``mesa.batch_run`` and Mesa's charts expect; the
+            experiment runner turns it off (it then costs nothing).
 
     Attributes:
         month: the current month (0 before the first step).
-        policy: the venture's policy per dimension, in [0, 1].
+        policy: the venture's live policy per dimension, in [0, 1].
         holders: partners (founding, then joiners) and the state funder, in a fixed order.
+        investors: passive minority investors (name, stake, capital).
+        outside_stake: equity held by third parties (bought from leavers), in [0, 1].
         open_issues: issues waiting for a decision.
-        decisions: (month decided, latency in months, reserved?) per decision.
-        influence_history: influence share per holder per month (months x holders).
+        ledger: decisions and issues closed undecided (:class:`~sim.model.ledger.Ledger`).
+        influence_history: influence share per holder per month (months x holders; NaN
+            while a holder is not in the venture).
         final_state: ``intact``, ``reformed``, ``fractured`` or ``dissolved``.
-        fracture: (month, who, how) of the first fracture, or None.
+        fracture: (month, who, cause) of the first fracture, or None; causes are ``exit``,
+            ``buy_out``, ``liquidation``, ``shotgun``, ``put_call`` and ``wind_up``.
     """
 
     running: bool  # set by mesa.Model.__init__; False once the replication has ended
@@ -68,18 +81,18 @@ class Venture(mesa.Model):
         *,
         record_events: bool = False,
         moves: Moves | None = None,
+        collect: bool = True,
     ):
         super().__init__(rng=np.random.default_rng(seed))
-        self.moves: Moves = moves if moves is not None else AgentMoves()
         self.world_rng = np.random.Generator(self.rng.bit_generator.jumped())
         s = scenario
         self.scenario = s
         self.seed = seed
+        self.moves: Moves = moves if moves is not None else AgentMoves()
         self.log = EventLog(record_events)
         self.month = 0
         self.dims = list(s.dimensions)
         self.policy = [s.initial_policy.get(d, 0.5) for d in self.dims]
-        self.valuation = s.dynamics.valuation
         jitter = s.uncertainty.position_jitter
         self.holders: list[Partner] = []
         for spec in s.all_partners():
@@ -89,58 +102,21 @@ class Venture(mesa.Model):
         if s.state_funder is not None:
             self.funder = StateFunder(self, s.state_funder, len(self.holders), self.dims)
             self.holders.append(self.funder)
-        founding = {p.name for p in s.partners} | {self.funder.name if self.funder else ""}
-        self._roster: tuple[tuple[Partner, ...], tuple[Partner, ...]] | None = None
-        for h in self.holders:
-            self._set_active(h, h.name in founding)
-            h.satisfaction = s.dynamics.satisfaction.venture_value
-        base = influence.baseline_shares([h.stake for h in self.active_holders()])
-        for h, b in zip(self.active_holders(), base, strict=True):
-            h.standing = b
-        self.veto_holders = set(s.governance.veto_holders)
-        self.reserved_kinds = set(s.governance.reserved_matters)
-        self.kinds = {k.name: k for k in s.agenda.kinds}
-        self.script: dict[
-            int, list[IssueEvent | CapitalCallEvent | NewPartnerEvent | OutsideOptionEvent]
-        ] = {}
-        for event in s.agenda.events:
-            self.script.setdefault(event.month, []).append(event)
+        self.setup_structure(s)
         self.open_issues: list[Issue] = []
         self.issue_count = 0
-        self.undecided = 0
-        self.decisions: list[tuple[int, int, bool]] = []
+        self.ledger = Ledger()
         self.lost_this_month: list[tuple[Issue, Partner]] = []
-        self.watch = influence.LeaderWatch(s.leader.months)
-        self.influence_history = np.zeros((s.horizon_months, len(self.holders)))
+        self.streaks = [-1] * len(self.holders)
+        self.leader: Partner | None = None
+        self.first_leader: tuple[str, int] | None = None
+        self.designated_since: int | None = None
+        self.influence_history = np.full((s.horizon_months, len(self.holders)), np.nan)
         self.fracture: tuple[int, str, str] | None = None
         self.final_state = "intact"
         self.termination: tuple[str, str] | None = None
         self.distress = False
-
-    # -- who is here -------------------------------------------------------------------
-    def seated(self) -> tuple[Partner, ...]:
-        """Partners with a board seat now (the state funder is not one)."""
-        return self._current_roster()[0]
-
-    def active_holders(self) -> tuple[Partner, ...]:
-        """Everyone whose standing counts for influence: seated partners and the funder."""
-        return self._current_roster()[1]
-
-    def _current_roster(self) -> tuple[tuple[Partner, ...], tuple[Partner, ...]]:
-        # Membership changes only when a partner joins or leaves; meetings ask for it often.
-        if self._roster is None:
-            active = tuple(h for h in self.holders if h.active)
-            self._roster = (tuple(h for h in active if h is not self.funder), active)
-        return self._roster
-
-    def _set_active(self, holder: Partner, active: bool) -> None:
-        holder.active = active
-        self._roster = None
-
-    def say(self, kind: str, **data) -> None:
-        """Record an event for the trace (no cost when events are not recorded)."""
-        if self.log.enabled:
-            self.log.add(self.month, kind, data)
+        self.datacollector = collector(self) if collect else None
 
     # -- the month -----------------------------------------------------------------------
     def step(self) -> None:
@@ -150,8 +126,8 @@ class Venture(mesa.Model):
         for h in self.active_holders():
             h.payoff = sat.venture_value
         self.lost_this_month = []
-        active = self.active_holders()
-        opening = list(zip(active, influence.shares([h.standing for h in active]), strict=True))
+        opening = [(h, h.standing) for h in self.active_holders()]
+        self.hand_over_chair(m)
         self._arrivals(m)
         board = m % self.scenario.governance.board.cadence_months == 0
         if board:
@@ -168,14 +144,14 @@ class Venture(mesa.Model):
             self._influence(m)
             self._satisfaction_and_exits(m, board)
         else:  # ended at a meeting (shotgun, wind-up...): the month keeps its opening shares
-            for h, share in opening:
-                self.influence_history[m - 1, h.order] = share
+            share = [0.0] * len(opening)
+            influence.shares([st for _, st in opening], share)
+            for (h, _), sh in zip(opening, share, strict=True):
+                self.influence_history[m - 1, h.order] = sh
         if m >= self.scenario.horizon_months:
             self.running = False
-
-    def hold_meeting(self, issue: Issue, month: int, casting_vote: bool = False) -> bool:
-        """Put an issue to a vote now (see :func:`sim.model.meeting.hold`)."""
-        return hold(self, issue, month, casting_vote=casting_vote)
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
     def _arrivals(self, m: int) -> None:
         agenda = self.scenario.agenda
@@ -184,45 +160,21 @@ class Venture(mesa.Model):
         for event in self.script.get(m, []):
             if isinstance(event, IssueEvent):
                 kind = self.kinds[event.kind]
-                self._open_issue(
-                    m,
-                    kind,
-                    event.title or kind.name,
-                    event.importance or kind.importance,
-                    scripted=True,
-                )
-            elif isinstance(event, CapitalCallEvent):
-                self._capital_call(event)
-            elif isinstance(event, NewPartnerEvent):
-                joiner = next(h for h in self.holders if h.name == event.partner.name)
-                self._set_active(joiner, True)
-                joiner.satisfaction = self.scenario.dynamics.satisfaction.venture_value
-                joiner.standing = sum(h.standing for h in self.active_holders()) / len(
-                    self.active_holders()
-                )
-                self.say("joined", partner=joiner.name, stake=joiner.stake)
-            elif isinstance(event, OutsideOptionEvent):
-                partner = next(h for h in self.holders if h.name == event.partner)
-                partner.outside_option += event.change
-                self.say(
-                    "outside_option",
-                    partner=partner.name,
-                    change=event.change,
-                    title=event.title,
-                    value=partner.outside_option,
-                )
+                title = event.title or kind.name
+                importance = event.importance or kind.importance
+                self._open_issue(m, kind, title, importance, scripted=True)
+            else:
+                self.structural_event(event)
 
     def _open_issue(
-        self, m: int, kind, title: str, importance: float, scripted: bool = False
+        self, m: int, kind: IssueKind, title: str, importance: float, scripted: bool = False
     ) -> None:
+        """An issue arrives; the environment's shock moves the live policy on its dims."""
         dims = tuple(self.dims.index(d) for d in kind.dimensions)
         shock = self.scenario.agenda.shock
-        sq = [self.policy[k] for k in dims]
         if shock > 0:
-            sq = [
-                min(1.0, max(0.0, q + shock * float(z)))
-                for q, z in zip(sq, self.world_rng.standard_normal(len(dims)), strict=True)
-            ]
+            for k, z in zip(dims, self.world_rng.standard_normal(len(dims)), strict=True):
+                self.policy[k] = min(1.0, max(0.0, self.policy[k] + shock * float(z)))
         self.issue_count += 1
         issue = Issue(
             self.issue_count,
@@ -233,10 +185,17 @@ class Venture(mesa.Model):
             kind.urgency,
             kind.name in self.reserved_kinds,
             m,
-            tuple(sq),
         )
         self.open_issues.append(issue)
-        self.say("arrival", issue=issue, scripted=scripted)
+        self.say("arrival", issue=issue, scripted=scripted, status_quo=self.status_quo(issue))
+
+    def hold_meeting(self, issue: Issue, month: int, casting_vote: bool = False) -> bool:
+        """Put an issue to a vote now (see :func:`sim.model.meeting.hold`)."""
+        return hold(self, issue, month, casting_vote=casting_vote)
+
+    def status_quo(self, issue: Issue) -> tuple[float, ...]:
+        """The live policy on the issue's dimensions."""
+        return tuple(self.policy[k] for k in issue.dims)
 
     # -- outcomes of issues ------------------------------------------------------------------
     def settle(
@@ -246,60 +205,55 @@ class Venture(mesa.Model):
         month: int,
         how: str,
         proposer: Partner | None = None,
-        votes: Sequence | None = None,
+        votes: Sequence[Vote] | None = None,
     ) -> None:
-        """Decide an issue: move the status quo, record latency, pay out value and standing."""
+        """Decide an issue: move the live policy, record latency, pay out value and standing.
+
+        Each holder's loss is against the live policy it replaces; a holder that loses more
+        than it tolerated (in the vote, or its conceded tolerance when there was no vote)
+        counts the issue as lost this month (a reason to fund its own version outside).
+        """
         sat = self.scenario.dynamics.satisfaction
         gains = self.scenario.dynamics.influence
-        for k, x in zip(issue.dims, outcome, strict=True):
-            self.policy[k] = x
-        self.decisions.append((month, issue.months_open(month), issue.reserved))
+        status_quo = self.status_quo(issue)
+        latency = issue.months_open(month)
+        self.ledger.decided(month, latency, issue.reserved)
         self.open_issues.remove(issue)
-        objections = {v.voter for v in votes or () if not v.yes}
+        voted = {v.voter: v for v in votes or ()}
         for h in self.active_holders():
-            lost = h.loss(issue, outcome)
-            h.payoff += issue.importance * (sat.decision_value - lost)
-            ideal = [h.ideal[k] for k in issue.dims]
-            weight = [h.salience[k] for k in issue.dims]
-            reach = sum(weight) or 1.0
-            closeness = (
-                1.0
-                - sum(w * abs(x - p) for w, x, p in zip(weight, outcome, ideal, strict=True))
-                / reach
-            )
-            h.standing += gains.proximity_gain * issue.importance * closeness
-            if h.name in objections:
+            lost = h.loss(issue, status_quo, outcome)
+            h.payoff += issue.importance * sat.decision_value - lost
+            v = h.view(issue.dims)
+            reach = v.reach or 1.0
+            distance = 0.0
+            for w, x, p in zip(v.salience, outcome, v.ideal, strict=True):
+                distance += w * abs(x - p)
+            h.standing += gains.proximity_gain * issue.importance * (1.0 - distance / reach)
+            vote = voted.get(h.name)
+            if vote is not None and not vote.yes:
                 h.payoff -= sat.objection_cost * issue.importance
-            if lost > h.tolerance:
+            tolerance = vote.tolerance if vote is not None else h.concede(issue, month)
+            if lost > tolerance + 1e-12:
                 self.lost_this_month.append((issue, h))
         if proposer is not None:
             proposer.standing += gains.pass_gain * issue.importance
+        for k, x in zip(issue.dims, outcome, strict=True):
+            self.policy[k] = x
         self.say(
             "decision",
             issue=issue,
             outcome=tuple(outcome),
             how=how,
-            latency=issue.months_open(month),
+            latency=latency,
+            status_quo=status_quo,
         )
 
     def drop(self, issue: Issue, month: int, why: str) -> None:
-        """Close an issue undecided: the status quo it arrived with stands."""
-        for k, x in zip(issue.dims, issue.status_quo, strict=True):
-            self.policy[k] = x
+        """Close an issue undecided: the live policy stays as it is."""
         if issue in self.open_issues:
             self.open_issues.remove(issue)
-            self.undecided += 1
+            self.ledger.dropped(month, issue.months_open(month), issue.reserved)
         self.say("dropped", issue=issue, why=why)
-
-    def compromise(self, issue: Issue) -> tuple[float, ...]:
-        """The influence-and-salience-weighted compromise of the seated partners' ideals."""
-        seated = self.seated()
-        share = influence.shares([p.standing for p in seated])
-        ideals = [[p.ideal[k] for k in issue.dims] for p in seated]
-        weights = [
-            [w * p.salience[k] for k in issue.dims] for p, w in zip(seated, share, strict=True)
-        ]
-        return policy.weighted_compromise(ideals, weights)
 
     # -- steps 6 to 8 ----------------------------------------------------------------------
     def _side_funding(self, m: int) -> None:
@@ -310,7 +264,7 @@ class Venture(mesa.Model):
             agent = sf is not None and sf.enabled
             if not agent and not self.moves.plays(p):
                 continue
-            after = sf.after_months if sf is not None else SideFunding().after_months
+            after = sf.after_months if sf is not None else 6
             stuck = [i for i in self.open_issues if i.months_open(m) >= after]
             lost = [i for i, who in self.lost_this_month if who is p]
             candidates = sorted(stuck + lost, key=lambda i: (-p.stake_in(i), i.uid))
@@ -324,8 +278,10 @@ class Venture(mesa.Model):
             if spent > p.capital:
                 continue
             p.capital -= spent
-            own = [p.ideal[k] for k in issue.dims]
-            p.payoff += issue.importance * max(0.0, -p.loss(issue, own))
+            # Its own version lands on its ideal point, on its own books: it gains what
+            # the venture's policy costs it there.
+            ideal = p.view(issue.dims).ideal
+            p.payoff += max(0.0, -p.loss(issue, self.status_quo(issue), ideal))
             p.standing += gain * issue.importance
             for other in self.seated():
                 if other is not p:
@@ -336,18 +292,40 @@ class Venture(mesa.Model):
 
     def _influence(self, m: int) -> None:
         holders = self.active_holders()
-        base = influence.baseline_shares([h.stake for h in holders])
-        standing = influence.relax(
-            [h.standing for h in holders], base, self.scenario.dynamics.influence.memory_months
-        )
-        share = influence.shares(standing)
+        stakes = [h.stake for h in holders]
+        base = [0.0] * len(holders)
+        influence.baseline_shares(stakes, base)
+        standing = [h.standing for h in holders]
+        influence.relax(standing, base, self.scenario.dynamics.influence.memory_months)
+        share = [0.0] * len(holders)
+        influence.shares(standing, share)
+        everyone = [0.0] * len(self.holders)
         for h, st, sh in zip(holders, standing, share, strict=True):
             h.standing = st
+            everyone[h.order] = sh
             self.influence_history[m - 1, h.order] = sh
         spec = self.scenario.leader
-        threshold = influence.leader_threshold(spec.share, spec.margin, len(holders))
-        if self.watch.observe(m, [h.name for h in holders], share, threshold):
-            self.say("leader", partner=self.watch.leader, since=self.watch.since)
+        threshold = influence.leader_threshold(spec.share or 0.0, spec.margin, len(holders))
+        active = [h.active for h in self.holders]
+        influence.update_streaks(m, active, everyone, threshold, self.streaks)
+        now = influence.current_leader(m, self.streaks, spec.months)
+        leader = self.holders[now] if now >= 0 else None
+        if leader is not self.leader:
+            self.leader = leader
+            if leader is not None:
+                since = self.streaks[now]
+                designated = leader.name == self.scenario.governance.leader
+                if designated:
+                    self.designated_since = self.designated_since or since
+                elif self.first_leader is None:
+                    self.first_leader = (leader.name, since)
+                self.say(
+                    "leader",
+                    partner=leader.name,
+                    since=since,
+                    threshold=threshold,
+                    designated=designated,
+                )
 
     def _satisfaction_and_exits(self, m: int, board: bool) -> None:
         s = self.scenario
@@ -394,9 +372,11 @@ class Venture(mesa.Model):
             self._consider_reform(m)
 
     def _consider_reform(self, m: int) -> None:
-        leader = next((p for p in self.seated() if p.name == self.watch.leader), None)
-        recent = [lat for month, lat, _ in self.decisions if month > m - 12]
-        if leader is None or not recent:
+        leader = self.leader
+        if leader is None or leader not in self.seated():
+            return
+        recent = self.ledger.recent_latencies(m, 12)
+        if not recent:
             return
         if sum(recent) / len(recent) < self.scenario.governance.reform.latency_months:
             return
@@ -405,81 +385,6 @@ class Venture(mesa.Model):
             p is leader or p.satisfaction < (p.outside_option + value) / 2 for p in self.seated()
         ):
             self.end(m, "reformed", how="reform", who=leader.name)
-
-    # -- structure -----------------------------------------------------------------------
-    def _capital_call(self, event: CapitalCallEvent) -> None:
-        holders = self.active_holders()
-        total = sum(h.stake for h in holders) or 1.0
-        paid = []
-        for h in holders:
-            owed = event.amount * h.stake / total
-            pays = h.exit_month is None and h.capital >= owed
-            paid.append(owed if pays else 0.0)
-            if pays:
-                h.capital -= owed
-        stakes, self.valuation = ownership.capital_call(
-            [h.stake for h in holders], paid, self.valuation
-        )
-        gain = self.scenario.dynamics.influence.capital_gain
-        for h, stake, money in zip(holders, stakes, paid, strict=True):
-            h.stake = stake
-            h.standing += gain * money / self.valuation
-        self.say(
-            "capital_call",
-            title=event.title,
-            amount=event.amount,
-            paid={h.name: money for h, money in zip(holders, paid, strict=True)},
-            stakes={h.name: h.stake for h in holders},
-        )
-
-    def remove_partner(
-        self, leaver: Partner, month: int, how: str, buyers: Sequence[Partner] | None = None
-    ) -> None:
-        """A partner leaves: a fracture.
-
-        Buyers (default, under pre-emption: the other partners that have not announced an
-        exit of their own) take its shares pro rata; with fewer than two partners left the
-        venture ends, acquired by the last one if it bought, otherwise liquidated.
-        """
-        if not leaver.active:
-            return
-        self._set_active(leaver, False)
-        if self.fracture is None:
-            self.fracture = (month, leaver.name, how)
-            self.final_state = "fractured"
-        if buyers is None and self.scenario.governance.pre_emption:
-            # Only partners staying on buy: one that has announced its own exit does not pay
-            # to own more, so when both want out the venture is liquidated (evidence.md a1
-            # #6: about 20% of terminations are liquidations or third-party sales).
-            buyers = [p for p in self.seated() if p.exit_month is None]
-        buyers = buyers or []
-        taken = ownership.pro_rata_purchase(
-            leaver.stake, [b.stake for b in buyers], [b.capital for b in buyers], self.valuation
-        )
-        for b, t in zip(buyers, taken, strict=True):
-            b.stake += t
-            b.capital -= t * self.valuation
-        self.say(
-            "exit",
-            partner=leaver.name,
-            how=how,
-            buyers={b.name: t for b, t in zip(buyers, taken, strict=True) if t > 0},
-        )
-        leaver.stake = 0.0
-        left = self.seated()
-        if len(left) < 2 and self.running:
-            bought = any(t > 0 for b, t in zip(buyers, taken, strict=True) if b in left)
-            if len(left) == 1 and bought:
-                self.end(month, "fractured", how="acquired", who=left[0].name)
-            else:
-                self.end(month, "dissolved", how="liquidated", who="")
-
-    def end(self, month: int, state: str, how: str, who: str) -> None:
-        """The venture ends (reformed, acquired by one partner, or dissolved)."""
-        self.final_state = state
-        self.termination = (how, who)
-        self.running = False
-        self.say("end", state=state, how=how, who=who)
 
     def run(self) -> Venture:
         """Run to the horizon (or until the venture ends) and release Mesa's registry."""

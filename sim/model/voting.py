@@ -1,8 +1,10 @@
 """Voting rules: pure functions of who said yes, registered by name.
 
-A rule sees the voters' weights (1 each under ``basis: count``, stakes under
-``basis: stake``), who voted yes, and a threshold; vetoes and a chair's casting vote are
-applied on top by :func:`decide`, so every rule composes with them.
+A rule sees the yes weight, the total weight (1 per voter under ``basis: count``, stakes
+under ``basis: stake``) and a threshold; vetoes and a chair's casting vote are applied on
+top by :func:`passes`, so every rule composes with them. Rules are shared rules
+(:mod:`sim.model.shared`): the fast engine compiles them; a scenario names them, and the
+engines pass the rule's code (:data:`VOTING_RULES`).
 """
 
 from __future__ import annotations
@@ -10,38 +12,134 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-RuleFn = Callable[[float, float, float | None], bool]
-VOTING_RULES: dict[str, RuleFn] = {}
+from sim.model.shared import shared_rule
+
 REL_EPS = 1e-9
 
-
-def voting_rule(name: str) -> Callable[[RuleFn], RuleFn]:
-    """Register a voting rule under ``name`` (used by scenarios' ``rule:`` field)."""
-
-    def register(fn: RuleFn) -> RuleFn:
-        VOTING_RULES[name] = fn
-        return fn
-
-    return register
+UNANIMITY, SIMPLE_MAJORITY, QUALIFIED_MAJORITY = 0, 1, 2
 
 
-@voting_rule("unanimity")
-def unanimity(yes_weight: float, total_weight: float, threshold: float | None) -> bool:
+@shared_rule
+def unanimity(yes_weight: float, total_weight: float, threshold: float) -> bool:
     """Every voter with weight says yes."""
     return yes_weight >= total_weight * (1 - REL_EPS)
 
 
-@voting_rule("simple_majority")
-def simple_majority(yes_weight: float, total_weight: float, threshold: float | None) -> bool:
+@shared_rule
+def simple_majority(yes_weight: float, total_weight: float, threshold: float) -> bool:
     """More than half of the weight says yes."""
     return yes_weight > total_weight * (0.5 + REL_EPS)
 
 
-@voting_rule("qualified_majority")
-def qualified_majority(yes_weight: float, total_weight: float, threshold: float | None) -> bool:
-    """At least ``threshold`` of the weight says yes."""
-    assert threshold is not None
+@shared_rule
+def qualified_majority(yes_weight: float, total_weight: float, threshold: float) -> bool:
+    """At least ``threshold`` (a share in (0.5, 1]) of the weight says yes."""
     return yes_weight >= total_weight * (threshold - REL_EPS)
+
+
+#: Rule name (as in a scenario's ``rule:``) -> its code in the engines.
+VOTING_RULES: dict[str, int] = {
+    "unanimity": UNANIMITY,
+    "simple_majority": SIMPLE_MAJORITY,
+    "qualified_majority": QUALIFIED_MAJORITY,
+}
+#: Rule name -> the rule itself, for readers and tests.
+RULE_FUNCTIONS: dict[str, Callable[[float, float, float], bool]] = {
+    "unanimity": unanimity,
+    "simple_majority": simple_majority,
+    "qualified_majority": qualified_majority,
+}
+
+
+@shared_rule
+def rule_met(rule: int, yes_weight: float, total_weight: float, threshold: float) -> bool:
+    """Whether the rule with code ``rule`` is met (see :data:`VOTING_RULES`)."""
+    if rule == UNANIMITY:
+        return unanimity(yes_weight, total_weight, threshold)
+    if rule == SIMPLE_MAJORITY:
+        return simple_majority(yes_weight, total_weight, threshold)
+    return qualified_majority(yes_weight, total_weight, threshold)
+
+
+@shared_rule
+def passes(
+    rule: int,
+    threshold: float,
+    weights: Sequence[float],
+    vetoes: Sequence[bool],
+    chair: int,
+    yes: Sequence[bool],
+) -> bool:
+    """Whether a proposal passes.
+
+    Args:
+        rule: the rule's code.
+        threshold: for a qualified majority, the share needed (ignored otherwise).
+        weights: each voter's weight (>= 0).
+        vetoes: whether each voter's no blocks the decision.
+        chair: index of the voter whose yes breaks an exact tie (a casting vote), or -1.
+        yes: each voter's vote, in the same order.
+
+    Returns:
+        True when the rule is met (or an exact tie is broken by the chair's yes) and no
+        veto holder voted no.
+    """
+    yes_weight = 0.0
+    total = 0.0
+    for i in range(len(weights)):
+        total += weights[i]
+        if yes[i]:
+            yes_weight += weights[i]
+        elif vetoes[i]:
+            return False  # a veto holder said no
+    if rule_met(rule, yes_weight, total, threshold):
+        return True
+    if chair >= 0 and yes[chair]:
+        return abs(yes_weight - total / 2) <= REL_EPS * max(total, 1.0)
+    return False
+
+
+@shared_rule
+def best_passing(
+    rule: int,
+    threshold: float,
+    weights: Sequence[float],
+    vetoes: Sequence[bool],
+    chair: int,
+    limits: Sequence[float],
+) -> float:
+    """The largest move that passes when voter i accepts moves up to ``limits[i]``.
+
+    Yes-sets shrink as the move grows, so the answer is one of the limits: try them from
+    the largest down and return the first that passes.
+
+    Args:
+        rule: the rule's code.
+        threshold: for a qualified majority, the share needed.
+        weights: each voter's weight.
+        vetoes: whether each voter's no blocks.
+        chair: the casting voter's index, or -1.
+        limits: each voter's acceptance limit ``lam*`` in [0, 1].
+
+    Returns:
+        The largest passing ``lam`` in [0, 1], or 0.0 when no move passes.
+    """
+    n = len(limits)
+    ordered = sorted(limits)
+    yes = [False] * n
+    last = 2.0
+    for j in range(n - 1, -1, -1):
+        lam = ordered[j]
+        if lam <= 0:
+            break
+        if lam == last:
+            continue
+        last = lam
+        for i in range(n):
+            yes[i] = limits[i] >= lam
+        if passes(rule, threshold, weights, vetoes, chair, yes):
+            return lam
+    return 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,48 +160,17 @@ class Ballot:
     vetoes: tuple[bool, ...]
     chair: int | None = None
 
+    def args(self) -> tuple[int, float, tuple[float, ...], tuple[bool, ...], int]:
+        """The ballot as the shared rules take it: code, threshold, weights, vetoes, chair."""
+        chair = -1 if self.chair is None else self.chair
+        return VOTING_RULES[self.rule], self.threshold or 0.0, self.weights, self.vetoes, chair
+
 
 def decide(ballot: Ballot, yes: Sequence[bool]) -> bool:
-    """Whether a proposal passes.
-
-    Args:
-        ballot: the voting situation.
-        yes: each voter's vote, in the ballot's order.
-
-    Returns:
-        True when the rule is met (or an exact tie is broken by the chair's yes) and no
-        veto holder voted no.
-    """
-    yes_weight = 0.0
-    for w, v, y in zip(ballot.weights, ballot.vetoes, yes, strict=True):
-        if y:
-            yes_weight += w
-        elif v:
-            return False  # a veto holder said no
-    total = sum(ballot.weights)
-    if VOTING_RULES[ballot.rule](yes_weight, total, ballot.threshold):
-        return True
-    if ballot.chair is not None and yes[ballot.chair]:
-        return abs(yes_weight - total / 2) <= REL_EPS * max(total, 1.0)
-    return False
+    """Whether a proposal passes on a ballot (:func:`passes`)."""
+    return passes(*ballot.args(), yes)
 
 
-def best_passing(ballot: Ballot, limits: Sequence[float]) -> float:
-    """The largest move that passes when voter i accepts moves up to ``limits[i]``.
-
-    Yes-sets shrink as the move grows, so the answer is one of the limits: try them from
-    the largest down and return the first that passes.
-
-    Args:
-        ballot: the voting situation.
-        limits: each voter's acceptance limit ``lam*`` in [0, 1].
-
-    Returns:
-        The largest passing ``lam`` in [0, 1], or 0.0 when no move passes.
-    """
-    for lam in sorted(set(limits), reverse=True):
-        if lam <= 0:
-            break
-        if decide(ballot, [limit >= lam for limit in limits]):
-            return lam
-    return 0.0
+def best_move(ballot: Ballot, limits: Sequence[float]) -> float:
+    """The largest passing move on a ballot (:func:`best_passing`)."""
+    return best_passing(*ballot.args(), limits)

@@ -29,6 +29,8 @@ from sim.experiment import stats  # noqa: E402
 from sim.experiment.outcomes import FINAL_STATES  # noqa: E402
 from sim.experiment.runner import Experiment  # noqa: E402
 from sim.experiment.summary import HEADLINES, influence_bands  # noqa: E402
+from sim.experiment.totals import FRACTURE_CENSORED, FRACTURE_EVENT  # noqa: E402
+from sim.model.structure import FRACTURE_CAUSES  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -176,21 +178,52 @@ def mark(ax, x: float, y: float, text: str) -> None:
     )
 
 
+def decided_within(hist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Months and share of issues decided within them (1 - Kaplan-Meier), from a tally.
+
+    Args:
+        hist: ``[0]`` decided and ``[1]`` censored issues by months open.
+    """
+    decided = {float(m): int(c) for m, c in enumerate(hist[0]) if c}
+    censored = {float(m): int(c) for m, c in enumerate(hist[1]) if c}
+    km = stats.kaplan_meier_counts(decided, censored)
+    return np.array([0.0, *km.times]), 1.0 - np.array([1.0, *km.survival])
+
+
 @styled
 def plot_latency(folder: Path, exp: Experiment, summary: dict) -> str:
-    """ECDF of decision latency over all decisions, median and p90 marked."""
+    """Share of reserved and routine matters decided within t months (Kaplan-Meier)."""
     fig, ax = figure()
-    latency_ecdf(ax, exp.tally.latency, colour="#1f77b4")
-    entry = summary["decision_latency_months"]
-    for q, name in ((entry["median"], "median"), (entry["p90"], "90th percentile")):
-        if q is not None:
-            mark(ax, q, 5, f"{name}: {q:.0f} months")
+    window = summary["latency_window_months"]
+    last = 1
+    for key, hist, colour, name in (
+        ("reserved_latency_months", exp.tally.reserved, "#d62728", "Reserved matters"),
+        ("routine_latency_months", exp.tally.routine, "#1f77b4", "Routine matters"),
+    ):
+        entry = summary[key]
+        if entry["issues"] == 0:
+            continue
+        months, share = decided_within(hist)
+        median = entry["median"]
+        text = f"median {median:.0f} months" if median is not None else "median not reached"
+        ax.step(
+            months,
+            100 * share,
+            where="post",
+            color=colour,
+            lw=2,
+            label=f"{name}: {entry['issues']:,} issues, {entry['censored']:,} censored; {text}",
+        )
+        last = max(last, int(months[-1]) + 1 if len(months) else 1)
+    mark(ax, window, 5, f"latency window: {window} months")
+    ax.set_xlim(0, max(min(last, 4 * window), window + 2))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("Decision latency: months from an issue's arrival to its decision")
-    ax.set_ylabel("Decisions taken within that time (%)")
+    ax.set_xlabel("Months since the issue arose")
+    ax.set_ylabel("Issues decided within that time (%)")
     ax.set_ylim(0, 101)
     ax.yaxis.set_major_formatter(PercentFormatter())
-    ax.set_title(f"How long decisions take ({entry['decisions']:,} decisions pooled)")
+    ax.legend(loc="lower right", fontsize=9)
+    ax.set_title("How long decisions take (Kaplan-Meier; undecided issues censored)")
     return save(fig, folder, "latency.png")
 
 
@@ -218,29 +251,66 @@ def plot_leader(folder: Path, exp: Experiment) -> str:
     return save(fig, folder, "leader.png")
 
 
+CAUSE_LABELS = {
+    "exit": "a partner exits, others carry on",
+    "buy_out": "last partner buys the venture",
+    "liquidation": "liquidated",
+    "shotgun": "shotgun clause",
+    "put_call": "put/call option",
+    "wind_up": "wound up",
+}
+
+
 @styled
 def plot_survival(folder: Path, exp: Experiment) -> str:
-    """Kaplan-Meier survival of the venture without a fracture, 95% band, lock-up marked."""
-    fig, ax = figure()
+    """Left: Kaplan-Meier survival without a fracture, 95% band, lock-up marked.
+
+    Right: cumulative incidence of each cause of fracture (competing risks).
+    """
+    fig, (ax, cif) = figure(ncols=2, figsize=(13, 4.8))
     survival_curve(ax, exp.rows, colour="#d62728")
-    if not any(fracture_times(exp.rows)[1]):
+    totals = exp.totals
+    if not totals.histogram(FRACTURE_EVENT):
         ax.text(
             0.5,
             0.5,
-            f"No fracture in any of the {len(exp.rows):,} replications",
+            f"No fracture in any of the {totals.replications:,} replications",
             transform=ax.transAxes,
             ha="center",
             fontsize=12,
         )
+    horizon = exp.scenario.horizon_months
     lock = exp.scenario.governance.lock_up_months
-    if 0 < lock < exp.scenario.horizon_months:
+    if 0 < lock < horizon:
         mark(ax, lock, 3, f"lock-up ends (month {lock})")
-    ax.set_xlim(0, exp.scenario.horizon_months)
+    by_cause = {c: totals.histogram(f"{FRACTURE_EVENT}:{c}") for c in FRACTURE_CAUSES}
+    incidence = stats.cumulative_incidence(by_cause, totals.histogram(FRACTURE_CENSORED))
+    tab10 = plt.get_cmap("tab10")
+    palette = {cause: tab10(i) for i, cause in enumerate(FRACTURE_CAUSES)}
+    for cause, (months, values) in incidence.items():
+        if by_cause[cause]:
+            cif.step(
+                [0.0, *months, float(horizon)],
+                100 * np.array([0.0, *values, values[-1]]),
+                where="post",
+                lw=2,
+                color=palette[cause],
+                label=CAUSE_LABELS[cause],
+            )
+    if any(by_cause.values()):
+        cif.legend(loc="upper left", fontsize=9)
+    for a in (ax, cif):
+        a.set_xlim(0, horizon)
+        a.yaxis.set_major_formatter(PercentFormatter())
+        a.set_xlabel("Months since the venture was formed")
     ax.set_ylim(0, 101)
-    ax.yaxis.set_major_formatter(PercentFormatter())
-    ax.set_xlabel("Months since the venture was formed")
     ax.set_ylabel("No fracture yet (%)")
-    ax.set_title("Time to first fracture: Kaplan-Meier survival with 95% band")
+    ax.set_title("Time to first fracture (Kaplan-Meier, 95% band)")
+    cif.set_ylim(
+        0, max(5.0, 1.15 * 100 * max((v[-1] for _, v in incidence.values() if v), default=0))
+    )
+    cif.set_ylabel("Fractured by this cause (%)")
+    cif.set_title("Cumulative incidence by cause (competing risks)")
     return save(fig, folder, "survival.png")
 
 

@@ -17,15 +17,21 @@ from sim.scenario.loader import LoadedScenario
 from sim.scenario.schema import Scenario
 
 CAPTIONS = {
-    "latency.png": "Share of decisions taken within a given number of months of the issue "
-    "arising (all decisions of all replications pooled). A curve that climbs fast means a "
-    "venture that decides fast; dotted lines mark the median and the 90th percentile.",
+    "latency.png": "Share of reserved and of routine matters decided within a given number "
+    "of months of arising (every issue of every replication pooled; an issue closed "
+    "undecided or still open at the end counts as censored, Kaplan-Meier). A curve that "
+    "climbs fast means a venture that decides fast; one that flattens below 100% leaves "
+    "issues undecided. The dotted line marks the window over which the mean latency is "
+    "taken.",
     "leader.png": "Share of replications in which each partner became the de facto leader "
     "(its influence share stayed above the leader threshold long enough), and in which no "
     "leader emerged. Whiskers: 95% Wilson intervals.",
-    "survival.png": "Kaplan-Meier estimate of the chance that no partner has left, been "
-    "bought out or wound the venture up by each month; shaded: 95% confidence band. "
-    "Replications that end without a fracture count as censored at their last month.",
+    "survival.png": "Left: Kaplan-Meier estimate of the chance that the partnership has not "
+    "yet broken (no partner has left, been bought out, the venture has not been wound up "
+    "or liquidated) by each month; shaded: 95% confidence band. Replications that end "
+    "without a fracture (at the horizon, or reformed) count as censored at their last "
+    "month. Right: the same breaks split by cause, as competing risks (cumulative "
+    "incidence: the curves add up to 100% minus the survival on the left).",
     "influence.png": "Each partner's share of influence month by month: the line is the "
     "median over replications, the dark band holds the middle 50% of replications, the "
     "light band the middle 90%. Dashed: an equal share.",
@@ -39,11 +45,13 @@ CAPTIONS = {
 }
 
 MEANING = {
-    "decision_latency_months": "months from an issue arising to its decision, averaged",
+    "reserved_latency_months": "months from a reserved matter arising to its decision, "
+    "counting undecided ones as still waiting",
+    "routine_latency_months": "the same for routine matters",
     "undecided_share": "issues that were never decided (lapsed, dropped, funded outside)",
     "first_reserved_decision_month": "month of the board's first decision on a reserved matter",
     "leader": "one partner steers the venture despite the design",
-    "fracture": "a partner leaves, is bought out, or the venture is wound up",
+    "fracture": "a partner leaves or is bought out, or the venture is wound up or liquidated",
 }
 
 
@@ -123,15 +131,35 @@ def design_lines(s: Scenario) -> list[str]:
 
 def findings(summary: dict) -> list[str]:
     """The headline numbers as sentences."""
-    lat = summary["decision_latency_months"]
+    window = summary["latency_window_months"]
     und = summary["undecided_share"]
     lead = summary["leader"]
     frac = summary["fracture"]
     top = max(lead["by_partner"].items(), key=lambda kv: kv[1], default=("", 0))
-    out = [
-        f"Decisions take **{value(lat['mean'])} months** on average "
-        f"(95% interval {interval(lat['ci95'])}); half are taken within "
-        f"{value(lat['median'])} months, 90% within {value(lat['p90'])}.",
+    out = []
+    for key, what in (
+        ("reserved_latency_months", "reserved matter"),
+        ("routine_latency_months", "routine matter"),
+    ):
+        lat = summary[key]
+        if not lat["issues"]:
+            continue
+        median = lat["median"]
+        out.append(
+            f"A {what} waits **{value(lat['mean'])} months** on average for its decision "
+            f"over its first {window} months (95% interval {interval(lat['ci95'])}); "
+            + (
+                f"half are decided within {value(median)} months."
+                if median is not None
+                else "fewer than half are ever decided."
+            )
+        )
+    how = ", ".join(
+        f"{cause.replace('_', ' ')} {value(share, True)}"
+        for cause, share in frac["how"].items()
+        if share
+    )
+    out += [
         f"**{value(und['mean'], True)}** of issues are never decided "
         f"(95% interval {interval(und['ci95'], True)}).",
         f"A de facto leader emerges in **{value(lead['probability'], True)}** of replications "
@@ -139,8 +167,13 @@ def findings(summary: dict) -> list[str]:
         + (f"; most often {top[0]} ({value(top[1], True)})." if top[1] > 0 else "."),
         f"A partner leaves or the venture breaks up within {summary['horizon_months']} months "
         f"in **{value(frac['probability'], True)}** of replications "
-        f"({interval(frac['ci95'], True)}).",
+        f"({interval(frac['ci95'], True)})" + (f": {how}." if how else "."),
     ]
+    if lead.get("designated"):
+        out.append(
+            f"The designated leader {lead['designated']} is also the de facto leader in "
+            f"{value(lead['designated_share'], True)} of replications (not counted as emerged)."
+        )
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.influence import baseline_shares, leader_threshold
+from sim.model.influence import baseline_shares
 from sim.reports.story import CLAUSES, INFLUENCE_STEP, Line, Month, above, join, pct, words
 
 if TYPE_CHECKING:
@@ -36,9 +36,9 @@ class Teller:
         # Influence starts at formal weight: each founding holder's share of the stakes.
         founders = [h for h in venture.holders if h.name in self.stakes]
         self.shown_influence = [0.0] * len(venture.holders)
-        for h, b in zip(
-            founders, baseline_shares([self.stakes[h.name] for h in founders]), strict=True
-        ):
+        shares = [0.0] * len(founders)
+        baseline_shares([self.stakes[h.name] for h in founders], shares)
+        for h, b in zip(founders, shares, strict=True):
             self.shown_influence[h.order] = b
 
     # -- helpers ---------------------------------------------------------------------
@@ -47,9 +47,9 @@ class Teller:
         title = words(issue.title) if issue.title == issue.kind else issue.title
         return f"#{issue.uid} {title}"
 
-    def issue_data(self, issue: Issue) -> dict:
-        """An issue as plain data."""
-        return {
+    def issue_data(self, issue: Issue, status_quo: tuple[float, ...] | None = None) -> dict:
+        """An issue as plain data, with the live policy on its dimensions when recorded."""
+        data = {
             "uid": issue.uid,
             "kind": issue.kind,
             "title": issue.title,
@@ -57,14 +57,16 @@ class Teller:
             "importance": issue.importance,
             "reserved": issue.reserved,
             "arrival": issue.arrival,
-            "status_quo": list(issue.status_quo),
         }
+        if status_quo is not None:
+            data["status_quo"] = list(status_quo)
+        return data
 
-    def moves(self, issue: Issue, policy) -> str:
-        """How a policy moves the issue's status quo, per dimension."""
+    def moves(self, issue: Issue, status_quo: tuple[float, ...], policy) -> str:
+        """How a policy moves the live policy on the issue's dimensions."""
         return " and ".join(
             f"{words(self.dims[k])} {q:.2f} → {x:.2f}"
-            for k, q, x in zip(issue.dims, issue.status_quo, policy, strict=True)
+            for k, q, x in zip(issue.dims, status_quo, policy, strict=True)
         )
 
     def rule(self, issue: Issue, casting: bool) -> str:
@@ -93,7 +95,7 @@ class Teller:
             "arrival",
             "plain",
             f"{lead}{name}{about}, {where}, importance {i.importance:.2f}.",
-            data={"issue": self.issue_data(i), "scripted": d["scripted"]},
+            data={"issue": self.issue_data(i, d["status_quo"]), "scripted": d["scripted"]},
         )
 
     def meeting(self, d: dict, month: int) -> Line:
@@ -102,8 +104,9 @@ class Teller:
         casting = d["casting_vote"]
         no = [v for v in votes if not v.yes]
         yes = len(votes) - len(no)
+        sq = d["status_quo"]
         data = {
-            "issue": self.issue_data(i),
+            "issue": self.issue_data(i, sq),
             "proposer": p.proposer,
             "proposal": list(p.policy),
             "share_of_way": p.share,
@@ -145,7 +148,7 @@ class Teller:
             verdict = f"Fails, {yes} to {len(no)}, under {self.rule(i, casting)}."
         text = (
             f"{'✓' if passed else '✗'} {self.issue(i)}: {who}{p.proposer} proposes "
-            f"{self.moves(i, p.policy)} ({aim}). {verdict}"
+            f"{self.moves(i, sq, p.policy)} ({aim}). {verdict}"
         )
         details = [
             f"{v.voter} votes no{' (a veto)' if v.veto else ''}: the proposal costs it "
@@ -153,6 +156,26 @@ class Teller:
             for v in no
         ]
         return Line("meeting", "good" if passed else "bad", text, details, data)
+
+    def no_proposal(self, d: dict) -> Line:
+        """A meeting at which the proposer believed no move from the live policy could pass."""
+        i = d["issue"]
+        return Line(
+            "no_proposal",
+            "quiet",
+            f"✗ {self.issue(i)}: {d['proposer']} tables nothing; it believes no move from "
+            "where the venture stands would pass.",
+            data={"issue": self.issue_data(i, d["status_quo"]), "proposer": d["proposer"]},
+        )
+
+    def chair(self, d: dict) -> Line:
+        """The chair (and with it the agenda) passes to a partner."""
+        why = {
+            "first": "chairs the board first",
+            "term": "takes the chair for the next term",
+            "left": "takes the chair after its holder left",
+        }.get(d["why"], "takes the chair")
+        return Line("chair", "quiet", f"{d['partner']} {why}.", data=dict(d))
 
     def decision(self, d: dict) -> Line | None:
         """A decision reached off the ballot (escalation, mediation, arbitration...)."""
@@ -169,9 +192,9 @@ class Teller:
             "decision",
             "good",
             f"⚖ {self.issue(i)} is settled {how} on a compromise: "
-            f"{self.moves(i, d['outcome'])}, after {d['latency']} months.",
+            f"{self.moves(i, d['status_quo'], d['outcome'])}, after {d['latency']} months.",
             data={
-                "issue": self.issue_data(i),
+                "issue": self.issue_data(i, d["status_quo"]),
                 "outcome": list(d["outcome"]),
                 "how": d["how"],
                 "latency": d["latency"],
@@ -220,7 +243,8 @@ class Teller:
         return Line(
             "dropped",
             "bad",
-            f"{self.issue(i)} is closed undecided ({d['why']}); its status quo stands.",
+            f"{self.issue(i)} is closed undecided ({d['why']}); the venture's policy stays "
+            "as it is.",
             data={"issue": self.issue_data(i), "why": d["why"]},
         )
 
@@ -233,7 +257,11 @@ class Teller:
             f"{d['partner']} funds its own version of {self.issue(i)} outside the venture "
             f"({d['amount']:.0f} {cur}): it gains influence, the others' trust drops, and the "
             "issue leaves the venture's agenda.",
-            data={"partner": d["partner"], "issue": self.issue_data(i), "amount": d["amount"]},
+            data={
+                "partner": d["partner"],
+                "issue": self.issue_data(i),
+                "amount": d["amount"],
+            },
         )
 
     def capital_call(self, d: dict) -> Line:
@@ -344,14 +372,17 @@ class Teller:
                 text = f"The distress is over: {d['funder']}'s votes fall back."
             return Line(kind, "warn", text, data=dict(d))
         if kind == "leader":
-            spec = self.s.leader
-            n = len([h for h in self.v.holders if h.active]) or 1
-            thr = leader_threshold(spec.share, spec.margin, n)
+            months = self.s.leader.months
+            role = (
+                "the designated leader, leads in fact too"
+                if d["designated"]
+                else ("is now the de facto leader")
+            )
             return Line(
                 kind,
                 "struct",
-                f"{d['partner']} is now the de facto leader: its influence share has stayed at or "
-                f"above about {pct(thr)} since month {d['since']} ({spec.months} months).",
+                f"{d['partner']} {role}: its influence share has stayed at or above "
+                f"{pct(d['threshold'])} since month {d['since']} ({months} months).",
                 data=dict(d),
             )
         return Line(kind, "plain", f"{kind}: {d}", data={})
@@ -366,9 +397,9 @@ class Teller:
         self.shown_influence = [float(x) for x in row]
         parts = []
         for name, now, was in sorted(zip(names, row, before, strict=True), key=lambda t: -t[1]):
-            if now <= 0 and was <= 0:
+            if now != now or (now <= 0 and not was > 0):  # NaN: not in the venture (yet)
                 continue
-            delta = round(100 * (now - was))
+            delta = round(100 * (now - was)) if was == was else 0
             parts.append(f"{name} {pct(now)}" + (f" ({delta:+d})" if delta else ""))
         return Line(
             "influence",
@@ -415,6 +446,10 @@ def _line(t: Teller, kind: str, d: dict, m: int, previous: Line | None) -> Line 
         return t.arrival(d)
     if kind == "meeting":
         return t.meeting(d, m)
+    if kind == "no_proposal":
+        return t.no_proposal(d)
+    if kind == "chair":
+        return t.chair(d)
     if kind == "decision":
         return t.decision(d)
     if kind in ("deadlock_notice", "escalation_failed", "mediation", "mediation_failed", "clause"):

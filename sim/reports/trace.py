@@ -155,8 +155,9 @@ def outcome(v) -> dict:
         "fracture_month": fracture[0] if fracture else None,
         "fracture_partner": fracture[1] if fracture else "",
         "fracture_how": fracture[2] if fracture else "",
-        "leader": v.watch.leader or "",
-        "leader_month": v.watch.since,
+        "leader": v.first_leader[0] if v.first_leader else "",
+        "leader_month": v.first_leader[1] if v.first_leader else None,
+        "designated_leader_month": v.designated_since,
         "issues": v.issue_count,
         "decisions": len(v.decisions),
         "months": v.month,
@@ -176,6 +177,11 @@ def ending(v) -> list[str]:
         lines.append(f"De facto leader: {o['leader']}, from month {o['leader_month']}.")
     else:
         lines.append("No de facto leader emerged.")
+    if o["designated_leader_month"] is not None:
+        lines.append(
+            f"The designated leader ({v.scenario.governance.leader}) also led in fact, from "
+            f"month {o['designated_leader_month']}."
+        )
     lat = [lat for _, lat, _ in v.decisions]
     mean = f"; mean latency {sum(lat) / len(lat):.1f} months" if lat else ""
     lines.append(f"{o['decisions']} of {o['issues']} issues decided{mean}.")

@@ -45,7 +45,7 @@ class Veto(Strict):
     """
 
     tolerance: float = Field(default=0.03, ge=0, le=1)
-    concession: float = Field(default=0.004, ge=0, le=1)
+    concession: float = Field(default=0.008, ge=0, le=1)
 
 
 class SideFunding(Strict):
@@ -95,22 +95,30 @@ class PartnerSpec(Strict):
     # Calibrated (docs/calibration.md, calibration/calibrate.py): just below a working
     # venture's value of 1.0, so that the generic 50:50 venture ends within seven years
     # about half the time (evidence.md a1 #5, #9); was 0.7, at which it never ended.
-    outside_option: float = Field(default=0.96, ge=-10, le=10)
+    outside_option: float = Field(default=1.0, ge=-10, le=10)
     outside_option_drift: float = Field(default=0.0, ge=-1, le=1)
-    patience: int = Field(default=12, ge=1, le=600)
+    patience: int = Field(default=6, ge=1, le=600)
     side_funding: SideFunding = SideFunding()
 
 
 class InvestorSpec(Strict):
-    """A passive minority investor: equity without a board seat or a vote.
+    """A passive minority investor: equity without a board seat, so without a vote.
+
+    Its stake is real equity: a capital call asks it for its pro-rata share like every
+    shareholder, and it is diluted when it does not pay (it pays only with ``capital``);
+    under pre-emption it takes up its pro-rata part of a leaver's shares as far as its
+    capital allows, so partners buy less. It never proposes, votes or leaves.
 
     Attributes:
         name: unique name.
         stake: equity share in [0, 1].
+        capital: money it can put in (capital calls, pre-emption), currency units; 0 = a
+            purely passive holder that is diluted by every call.
     """
 
     name: Name
     stake: float = Field(ge=0, le=1)
+    capital: float = Field(default=0.0, ge=0, le=MAX_MONEY)
 
 
 class ContingentVotes(Strict):
@@ -133,12 +141,19 @@ class ContingentVotes(Strict):
 class StateFunderSpec(Strict):
     """A state funder: money with contingent rights, a voter on reserved matters.
 
+    It votes on reserved matters like a partner (yes unless a proposal costs it more than
+    its tolerance, which grows while a matter stays open), with the weight of its
+    contingent share of the votes where the rule counts weights (majorities); under
+    unanimity its vote binds only when it holds a veto (in distress, with
+    ``votes.veto_in_distress``). It neither proposes nor leaves.
+
     Attributes:
         name: unique name.
         stake: equity share in [0, 1].
         capital: money it can put into capital calls, currency units.
         positions: ideal point per dimension in [0, 1].
         salience: weight per dimension (normalised to sum 1).
+        veto: its tolerance and concession, as a partner's.
         votes: its contingent voting rights.
     """
 
@@ -147,4 +162,5 @@ class StateFunderSpec(Strict):
     capital: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     positions: dict[str, float] = Field(default_factory=dict)
     salience: dict[str, float] = Field(default_factory=dict)
+    veto: Veto = Veto()
     votes: ContingentVotes = ContingentVotes()

@@ -27,7 +27,7 @@ def _capital_calls(s: Scenario) -> Iterator[Problem]:
             for e in s.agenda.events
             if isinstance(e, NewPartnerEvent) and e.month <= event.month
         ]
-        capital = sum(p.capital for p in payers)
+        capital = sum(p.capital for p in payers) + sum(v.capital for v in s.investors)
         if s.state_funder is not None:
             capital += s.state_funder.capital
         if event.amount > capital:

@@ -72,7 +72,11 @@ class CapitalCallEvent(Strict):
 
 
 class NewPartnerEvent(Strict):
-    """A new partner joins the venture.
+    """A new partner joins the venture by subscribing new equity.
+
+    The joiner's ``stake`` is its share of the equity once it has joined: every existing
+    stake (partners, investors, the state funder, third parties) is diluted by the factor
+    ``1 - stake``, so the stakes still sum to what they did. It must be below 1.
 
     Attributes:
         type: ``new_partner``.
@@ -119,9 +123,12 @@ class AgendaSpec(Strict):
             issue's dimensions when it arrives (policy units); 0 = the current policy.
         lifetime_months: months after which an open issue lapses undecided (its status quo
             stands); ``None`` = never.
-        min_move: the smallest substantive change a proposal makes, as the largest move on
-            any of the issue's dimensions (policy units): board questions are lumpy, a
-            token move does not settle them. 0 = the pure spatial model.
+        min_move: an optional floor on a proposal's size, as the largest move on any of
+            the issue's dimensions (policy units): a proposer that believes only a smaller
+            move can pass tables its ideal point instead, expecting a no ("lumpy" board
+            questions). 0 (the default) is DESIGN.md's rule: the proposer tables the point
+            closest to its ideal among those it believes the others accept. No study
+            measures a floor; ``docs/calibration.md`` shows the headlines at both settings.
         events: scripted events.
     """
 
@@ -129,5 +136,5 @@ class AgendaSpec(Strict):
     kinds: list[IssueKind] = Field(min_length=1)
     shock: float = Field(0.15, ge=0, le=1)
     lifetime_months: int | None = Field(24, ge=1)
-    min_move: float = Field(0.15, ge=0, le=1)
+    min_move: float = Field(0.0, ge=0, le=1)
     events: list[Event] = Field(default_factory=list)

@@ -23,7 +23,14 @@ from sim.scenario.messages import explain
 from sim.scenario.schema import Scenario, reference_problems
 from sim.scenario.yamlsafe import MAX_DEPTH, MAX_FILE_BYTES, parse, read_text
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "LoadedScenario", "load_scenario", "validate_mapping"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "LoadedScenario",
+    "load_scenario",
+    "locate",
+    "validate_mapping",
+]
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     raw, text = read_text(path)
     node, data = parse(text, name)
     scenario = validate_mapping(data, file=name, node=node)
-    warnings = tuple(_locate(loc, msg, name, node) for loc, msg in advice(scenario))
+    warnings = tuple(locate(loc, msg, name, node) for loc, msg in advice(scenario))
     return LoadedScenario(scenario, name, hashlib.sha256(raw).hexdigest(), text, warnings)
 
 
@@ -97,20 +104,20 @@ def validate_mapping(data: object, *, file: str = "", node: yaml.Node | None = N
         problems = []
         for err in exc.errors():
             loc, message = explain(err)
-            problems.append(_locate(loc, message, file, node, err["type"] == "extra_forbidden"))
+            problems.append(locate(loc, message, file, node, err["type"] == "extra_forbidden"))
         # Report the cross-field problems too, so one run of `sim validate` lists them all.
         repaired = _without_bad_fields(data, exc)
         if repaired is not None:
             bad = [tuple(err["loc"]) for err in exc.errors()]
             problems += [
-                _locate(loc, msg, file, node)
+                locate(loc, msg, file, node)
                 for loc, msg in reference_problems(repaired)
                 if not any(loc[: len(b)] == b for b in bad)
             ]
         raise InputError(problems) from None
     found = reference_problems(scenario)
     if found:
-        raise InputError([_locate(loc, msg, file, node) for loc, msg in found])
+        raise InputError([locate(loc, msg, file, node) for loc, msg in found])
     return scenario
 
 
@@ -170,7 +177,7 @@ def _kind(data: object) -> str:
     return f"a single value ({text if len(text) < 40 else text[:37] + '...'})"
 
 
-def _locate(
+def locate(
     loc: tuple, message: str, file: str, node: yaml.Node | None, at_key: bool = False
 ) -> Problem:
     """Attach the line, column and dotted path of the YAML node a problem is about.

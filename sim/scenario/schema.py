@@ -98,6 +98,11 @@ class Dynamics(Strict):
             tolerance (value units); 0 = perfect information.
         deference: extra tolerance others grant to a proposal per unit of the proposer's
             expertise on the issue's dimensions (value units).
+        influence_deference: extra tolerance others grant to a proposal per unit of the
+            proposer's influence share above an equal share (value units): partners that
+            have delivered get the benefit of the doubt. This is how earned influence
+            feeds back into decisions; 0 makes influence descriptive only (outside the
+            deadlock ladder's compromises and the ``most_influential`` proposer rule).
         valuation: the venture's value in currency units, for dilution after capital calls.
         influence: influence dynamics.
         satisfaction: satisfaction dynamics.
@@ -105,6 +110,7 @@ class Dynamics(Strict):
 
     belief_noise: float = Field(default=0.01, ge=0, le=1)
     deference: float = Field(default=0.02, ge=0, le=1)
+    influence_deference: float = Field(default=0.1, ge=0, le=1)
     valuation: float = Field(default=100.0, gt=0, le=MAX_MONEY)
     influence: InfluenceDynamics = InfluenceDynamics()
     satisfaction: SatisfactionDynamics = SatisfactionDynamics()
@@ -264,6 +270,17 @@ def _references(s: Scenario) -> Iterator[Problem]:
                 "until they sum to at most 1 (the rest may be held by others)"
             ),
         )
+
+    for i, event in enumerate(s.agenda.events):
+        if isinstance(event, NewPartnerEvent) and event.partner.stake >= 1.0:
+            yield (
+                ("agenda", "events", i, "partner", "stake"),
+                (
+                    f"a joining partner's stake is its share after it joins and dilutes "
+                    f"everyone else by (1 - stake); {event.partner.stake:g} leaves nothing "
+                    "for the others: give a share below 1 (0.25 = 25%)"
+                ),
+            )
 
     partner_names = [p.name for p in s.all_partners()]
     kinds = [k.name for k in s.agenda.kinds]

@@ -112,7 +112,7 @@ def InfluenceChart(model: DashboardVenture):
             )
         spec = model.scenario.leader
         n = len(model.active_holders()) or 1
-        ax.axhline(leader_threshold(spec.share, spec.margin, n), color="0.6", linestyle=":")
+        ax.axhline(leader_threshold(spec.share or 0.0, spec.margin, n), color="0.6", linestyle=":")
         ax.set_ylim(0, max(0.6, max(max(r["influence"].values()) for r in model.series) + 0.05))
         ax.set_xlabel("month")
         ax.set_ylabel("share of influence")
