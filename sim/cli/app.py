@@ -265,6 +265,7 @@ import sim.cli.backtest  # noqa: E402,F401
 import sim.cli.compare  # noqa: E402,F401
 import sim.cli.docs  # noqa: E402,F401
 import sim.cli.experiment  # noqa: E402,F401
+import sim.cli.play  # noqa: E402,F401
 import sim.cli.scenarios  # noqa: E402,F401
 import sim.cli.sweep  # noqa: E402,F401
 import sim.cli.trace  # noqa: E402,F401

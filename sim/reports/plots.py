@@ -67,6 +67,38 @@ def axis_label(key: str) -> str:
     return f"{h.label} ({'%' if h.percent else h.unit})"
 
 
+def parameter_label(path: str) -> str:
+    """A parameter's dotted path in words, with its unit.
+
+    ``partners.SoftBank.outside_option`` reads ``SoftBank: outside option (value units)``.
+    """
+    from sim.docs import unit_of
+
+    parts = path.split(".")
+    words = parts[-1].replace("_", " ")
+    owner = parts[-2].replace("_", " ") if len(parts) > 1 else ""
+    unit = unit_of(path)
+    text = f"{owner}: {words}" if owner else words
+    return f"{text} ({unit})" if unit and unit != "-" else text
+
+
+def metric_range(key: str, values) -> tuple[float, float]:
+    """A fixed colour scale for a headline metric, so noise is not stretched over it.
+
+    Percentages: 0-100; latencies over the window: 0 to the window; months: 0 to the
+    largest value seen, rounded up to a year.
+    """
+    from sim.experiment.latency import TAU_MONTHS
+
+    h = headline(key)
+    if h.percent:
+        return 0.0, 100.0
+    if key.endswith("_latency_months"):
+        return 0.0, float(TAU_MONTHS)
+    top = max([v for v in values if v == v] or [12.0])
+    return 0.0, float(12 * max(1, -(-top // 12)))
+
+
 def colours(names: Sequence[str]) -> dict[str, str]:
     """A fixed colour per name (partners keep their colour across every figure)."""
     cycle = plt.get_cmap("tab10")  # a list of N = 10 colours; cycle(i) is the i-th

@@ -71,12 +71,22 @@ def trace(scenario: Scenario, seed: int, months: int | None = None) -> Trace:
     """
     from sim.model.venture import Venture
 
-    v = Venture(scenario, seed, record_events=True).run()
+    return told(Venture(scenario, seed, record_events=True).run(), months)
+
+
+def told(v, months: int | None = None) -> Trace:
+    """Tell a finished venture that recorded its events (an agents' run or a room session).
+
+    Args:
+        v: the venture, run to its end with ``record_events=True``.
+        months: tell only the first ``months`` months.
+    """
+    scenario = v.scenario
     story = tell(v, months)
     shown = v.month if months is None else min(months, v.month)
     return Trace(
         scenario.name,
-        seed,
+        v.seed,
         scenario.horizon_months,
         v.month,
         shown,

@@ -82,6 +82,7 @@ _RANGE_HINTS = {
     "capital": _MONEY,
     "amount": _MONEY,
     "valuation": _MONEY,
+    "pre_money": _MONEY,
     "cost_per_importance": _MONEY,
     "weight": "; weights are relative (only their ratios matter): write 1 and 3, not 1e300",
     "pass_gain": _GAIN,

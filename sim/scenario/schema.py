@@ -23,6 +23,7 @@ from sim.scenario.actors import (
 )
 from sim.scenario.agenda import AgendaSpec, NewPartnerEvent, OutsideOptionEvent
 from sim.scenario.governance import GovernanceSpec
+from sim.scenario.restructuring import restructuring_problems, source_problems
 from sim.scenario.text import Name, Prose, Title
 
 MAX_REPLICATIONS = 1_000_000
@@ -304,6 +305,9 @@ def _references(s: Scenario) -> Iterator[Problem]:
             yield (*at, "kind"), _unknown("issue kind", event_kind, kinds)
         if isinstance(event, OutsideOptionEvent) and event.partner not in partner_names:
             yield (*at, "partner"), _unknown("partner", event.partner, partner_names)
+
+    yield from restructuring_problems(s, _unknown)
+    yield from source_problems(s)
 
     g = s.governance
     for i, reserved in enumerate(g.reserved_matters):
