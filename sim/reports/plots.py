@@ -424,7 +424,7 @@ def plot_power(folder: Path, exp: Experiment, summary: dict) -> str | None:
     for i, (label, values) in enumerate(series.items()):
         ax.bar(
             x + (i - 1.5) * width,
-            100 * np.array(values),
+            100 * np.array(values, dtype=float),  # None (no value for a holder): no bar
             width,
             label=label,
             color=tones[i],
