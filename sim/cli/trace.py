@@ -67,12 +67,12 @@ def trace(
         )
     if months is not None and months < 1:
         raise InputError(f"--months must be at least 1, got {months}")
-    if out is not None and not out.parent.is_dir():
-        raise InputError(f"-o/--out: folder {out.parent} does not exist; create it first")
+    if out is not None:
+        _check_out(out)
+    from sim.cli.app import load
     from sim.reports import trace as report
-    from sim.scenario.loader import load_scenario
 
-    loaded = load_scenario(scenario).scenario
+    loaded = load(scenario).scenario
     if moves is not None:
         told = report.told(_room_history(loaded, moves, seed), months)
     else:
@@ -93,6 +93,21 @@ def trace(
         _colour(told)
     else:
         typer.echo(text, nl=False)
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an ``-o`` that is a folder, an existing file, or in a missing folder."""
+    if out.is_dir():
+        raise InputError(
+            f"-o/--out: {out} is a folder; give a file name inside it, e.g. {out / 'trace.md'}"
+        )
+    if out.exists() or out.is_symlink():
+        raise InputError(
+            f"-o/--out: {out} already exists; a trace never overwrites a file: choose another "
+            "name, or move that file away"
+        )
+    if not out.parent.is_dir():
+        raise InputError(f"-o/--out: folder {out.parent} does not exist; create it first")
 
 
 def _room_history(scenario, path: Path, seed: int | None):
@@ -121,7 +136,8 @@ def _colour(told) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=True)
+    # Names and titles are the user's: markup and emoji codes in them are shown as written.
+    console = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
     console.print(Text(told.title, style="bold"))
     console.print(f"Replication seed {told.seed}, {told.horizon_months}-month horizon.\n")
     console.print(Text("The partners:", style="bold"))

@@ -59,9 +59,9 @@ def viz(
             "the dashboard needs the viz extra: pip install 'consortium-sim[viz]' "
             f"(missing: {', '.join(missing)})"
         )
-    from sim.scenario.loader import load_scenario
+    from sim.cli.app import load
 
-    loaded = load_scenario(scenario)  # fail here, with a located message, not in the browser
+    loaded = load(scenario)  # fail here, with a located message, not in the browser
     env = dict(
         os.environ,
         **{SCENARIO_ENV: str(Path(loaded.path).resolve())},

@@ -48,6 +48,7 @@ STYLE: dict[RcKeyType, Any] = {
     "axes.grid": True,
     "grid.alpha": 0.3,
     "legend.frameon": False,
+    "text.parse_math": False,  # names and titles are the user's: a '$' is not mathematics
 }
 NONE_COLOUR = "#9e9e9e"
 P = ParamSpec("P")
@@ -421,7 +422,7 @@ def plot_power(folder: Path, exp: Experiment, summary: dict) -> str | None:
     for i, (label, values) in enumerate(series.items()):
         ax.bar(
             x + (i - 1.5) * width,
-            100 * np.array(values),
+            100 * np.array(values, dtype=float),  # None (no value for a holder): no bar
             width,
             label=label,
             color=tones[i],

@@ -19,7 +19,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sim.scenario.actors import PartnerSpec, Strict
+from sim.scenario.actors import MAX_MONEY, MAX_WEIGHT, PartnerSpec, Strict
+from sim.scenario.text import Name, Title
 
 
 class IssueKind(Strict):
@@ -36,9 +37,9 @@ class IssueKind(Strict):
             partner's salience on its dimensions (value units per month).
     """
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     dimensions: list[str] = Field(min_length=1)
-    weight: float = Field(1.0, ge=0)
+    weight: float = Field(1.0, ge=0, le=MAX_WEIGHT)
     importance: float = Field(1.0, gt=0, le=1000)
     urgency: float = Field(0.05, ge=0, le=100)
 
@@ -57,7 +58,7 @@ class IssueEvent(Strict):
     type: Literal["issue"]
     month: int = Field(ge=1)
     kind: str
-    title: str | None = None
+    title: Title | None = None
     importance: float | None = Field(None, gt=0, le=1000)
 
 
@@ -73,8 +74,8 @@ class CapitalCallEvent(Strict):
 
     type: Literal["capital_call"]
     month: int = Field(ge=1)
-    amount: float = Field(gt=0)
-    title: str | None = None
+    amount: float = Field(gt=0, le=MAX_MONEY)
+    title: Title | None = None
 
 
 class NewPartnerEvent(Strict):
@@ -110,7 +111,7 @@ class OutsideOptionEvent(Strict):
     month: int = Field(ge=1)
     partner: str
     change: float = Field(ge=-10, le=10)
-    title: str | None = None
+    title: Title | None = None
 
 
 class EquityIssueEvent(Strict):
@@ -136,10 +137,10 @@ class EquityIssueEvent(Strict):
     type: Literal["equity_issue"]
     month: int = Field(ge=1)
     subscriber: str = Field(min_length=1, max_length=80)
-    amount: float = Field(gt=0)
+    amount: float = Field(gt=0, le=MAX_MONEY)
     in_kind: bool = False
-    pre_money: float | None = Field(None, gt=0)
-    title: str | None = None
+    pre_money: float | None = Field(None, gt=0, le=MAX_MONEY)
+    title: Title | None = None
 
 
 class RescueEvent(Strict):
@@ -160,9 +161,9 @@ class RescueEvent(Strict):
 
     type: Literal["rescue"]
     month: int = Field(ge=1)
-    amount: float = Field(gt=0)
+    amount: float = Field(gt=0, le=MAX_MONEY)
     by: str = Field(min_length=1, max_length=80)
-    title: str | None = None
+    title: Title | None = None
 
 
 class TransferEvent(Strict):
@@ -188,7 +189,7 @@ class TransferEvent(Strict):
     seller: str = Field(min_length=1, max_length=80)
     buyer: str = Field(min_length=1, max_length=80)
     stake: float = Field(gt=0, le=1)
-    title: str | None = None
+    title: Title | None = None
 
 
 class GovernanceChangeEvent(Strict):
@@ -209,7 +210,7 @@ class GovernanceChangeEvent(Strict):
     type: Literal["governance_change"]
     month: int = Field(ge=1)
     governance: dict[str, object] = Field(min_length=1)
-    title: str | None = None
+    title: Title | None = None
 
 
 class PutCallEvent(Strict):
@@ -239,7 +240,7 @@ class PutCallEvent(Strict):
     option: Literal["put", "call"] = "put"
     holder: str = Field(min_length=1, max_length=80)
     counterparty: str = Field(min_length=1, max_length=80)
-    title: str | None = None
+    title: Title | None = None
 
 
 class PerformanceEvent(Strict):
@@ -262,7 +263,7 @@ class PerformanceEvent(Strict):
     month: int = Field(ge=1)
     months: int = Field(ge=1, le=1200)
     change: float = Field(ge=-10, le=10)
-    title: str | None = None
+    title: Title | None = None
 
 
 class DormantVotesEvent(Strict):
@@ -285,7 +286,7 @@ class DormantVotesEvent(Strict):
     month: int = Field(ge=1)
     partner: str = Field(min_length=1, max_length=80)
     fraction: float = Field(ge=0, le=1)
-    title: str | None = None
+    title: Title | None = None
 
 
 #: Event types added for real consortia (issue 15); the Mesa engine handles them.

@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from sim.errors import InputError, Problem
+from sim.scenario.advice import advice
 from sim.scenario.messages import explain
 from sim.scenario.schema import Scenario, reference_problems
 from sim.scenario.yamlsafe import MAX_DEPTH, MAX_FILE_BYTES, parse, read_text
@@ -41,12 +42,15 @@ class LoadedScenario:
         path: the file it was read from ("" when built from a mapping).
         sha256: hex digest of the file's bytes (of the canonical JSON when from a mapping).
         text: the file's text.
+        warnings: values that are valid but probably not what was meant, located
+            (:mod:`sim.scenario.advice`).
     """
 
     scenario: Scenario
     path: str
     sha256: str
     text: str
+    warnings: tuple[Problem, ...] = ()
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
@@ -65,7 +69,8 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     raw, text = read_text(path)
     node, data = parse(text, name)
     scenario = validate_mapping(data, file=name, node=node)
-    return LoadedScenario(scenario, name, hashlib.sha256(raw).hexdigest(), text)
+    warnings = tuple(locate(loc, msg, name, node) for loc, msg in advice(scenario))
+    return LoadedScenario(scenario, name, hashlib.sha256(raw).hexdigest(), text, warnings)
 
 
 def validate_mapping(data: object, *, file: str = "", node: yaml.Node | None = None) -> Scenario:
