@@ -235,7 +235,11 @@ def plot_latency(folder: Path, exp: Experiment, summary: dict) -> str:
             continue
         months, share = decided_within(hist)
         median = entry["median"]
-        text = f"median {median:.0f} months" if median is not None else "median not reached"
+        text = (
+            f"median {median:.0f} month{'' if median == 1 else 's'}"
+            if median is not None
+            else "median not reached"
+        )
         ax.step(
             months,
             100 * share,
@@ -252,7 +256,7 @@ def plot_latency(folder: Path, exp: Experiment, summary: dict) -> str:
     ax.set_ylabel("Issues decided within that time (%)")
     ax.set_ylim(0, 101)
     ax.yaxis.set_major_formatter(PercentFormatter())
-    ax.legend(loc="lower right", fontsize=9)
+    ax.legend(loc="center right", fontsize=9)
     ax.set_title("How long decisions take (Kaplan-Meier; undecided issues censored)")
     return save(fig, folder, "latency.png")
 
