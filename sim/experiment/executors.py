@@ -139,7 +139,8 @@ class LocalPool(Executor):
         if self._pool is not None and self._scenario is scenario:
             return
         self.close()
-        import sim.model.venture  # noqa: F401  (import once, before forking)
+        if engine == "mesa":
+            import sim.model.venture  # noqa: F401  (import once, before forking)
 
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
