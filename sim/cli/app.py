@@ -81,13 +81,30 @@ def run(
     executor: execution.ExecutorOpt = "local",
     scheduler: execution.SchedulerOpt = None,
     resume: execution.ResumeOpt = None,
+    samples: execution.SamplesOpt = None,
+    central: execution.CentralOpt = False,
 ) -> None:
-    """Run a scenario many times; print a summary and write a results folder."""
+    """Run a scenario many times; print a summary and write a results folder.
+
+    A scenario with uncertain parameters (values given as distributions) runs --samples
+    parameter sets (a Latin hypercube) of -n replications each, the same seeds in every
+    set, and reports each figure with two intervals: simulation noise and parameter
+    uncertainty. --central runs it at the distributions' central values only.
+    """
     from sim.scenario.loader import load_scenario
 
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
     loaded = load_scenario(scenario)
+    if loaded.uncertain and not central:
+        if resume is not None:
+            raise InputError(
+                "--resume finishes a plain run; a run over parameter sets starts afresh "
+                "(or add --central to resume a run at the central values)"
+            )
+        _positive("--samples", samples, 10_000)
+        return _run_uncertain(loaded, replications, seed, workers, out, as_json, executor,
+                              scheduler, samples)
 
     from sim.cli.render import power_gap_table, progress_bar, summary_table
     from sim.experiment.runner import default_workers
@@ -123,6 +140,40 @@ def run(
         power_gap_table(output.summary)
         typer.echo(f"Results: {output.folder}")
     execution.exit_if_failures(output.summary, scenario, output.folder)
+
+
+def _run_uncertain(loaded, replications, seed, workers, out, as_json, executor, scheduler, samples):
+    """``sim run`` over parameter sets of a scenario with uncertain parameters."""
+    from sim.cli.render import progress_bar, summary_table
+    from sim.experiment.runner import default_workers
+    from sim.experiment.uncertain_run import uncertain_run_study
+    from sim.reports.report import run_report
+
+    s = loaded.scenario
+    k = samples or s.uncertainty.parameter_sets
+    n = replications or s.replications
+    with (
+        execution.stoppable(""),
+        progress_bar(k * n, f"{Path(loaded.path).name}, {k} parameter sets", quiet=as_json) as advance,
+    ):
+        output = uncertain_run_study(
+            loaded,
+            samples=k,
+            replications=n,
+            seed=s.seed if seed is None else seed,
+            workers=workers or default_workers(),
+            out=out,
+            progress=advance,
+            report=run_report,
+            executor=executor,
+            scheduler=scheduler,
+        )
+    if as_json:
+        typer.echo(json.dumps(output.summary, indent=2))
+    else:
+        summary_table(output.summary)
+        typer.echo(f"Results: {output.folder}")
+    execution.exit_if_failures(output.summary, Path(loaded.path), output.folder)
 
 
 @app.command()
@@ -229,6 +280,7 @@ if __name__ == "__main__":  # pragma: no cover
 import sim.cli.backtest  # noqa: E402,F401
 import sim.cli.compare  # noqa: E402,F401
 import sim.cli.docs  # noqa: E402,F401
+
 import sim.cli.sweep  # noqa: E402,F401
 import sim.cli.trace  # noqa: E402,F401
 import sim.cli.viz  # noqa: E402,F401

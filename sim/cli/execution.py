@@ -55,6 +55,23 @@ ResumeOpt = Annotated[
     ),
 ]
 
+SamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--samples",
+        help="Parameter sets drawn from the scenario's uncertain parameters (a Latin "
+        "hypercube; default: the scenario's uncertainty.parameter_sets); -n replications "
+        "run in each.",
+    ),
+]
+CentralOpt = Annotated[
+    bool,
+    typer.Option(
+        "--central",
+        help="Run uncertain parameters at their central values only (no parameter sets).",
+    ),
+]
+
 
 def check(executor: str, scheduler: str | None, resume: Path | None, out: Path | None) -> None:
     """Reject option combinations that cannot work, before any work starts."""

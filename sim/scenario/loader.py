@@ -5,6 +5,11 @@ depth limits, no tags); the wording of field errors is :mod:`sim.scenario.messag
 This module validates the parsed data against the schema and attaches to every problem
 its file, line, column and dotted field path:
 ``file:line:column: dotted.path: message``.
+
+Values written as distributions (:mod:`sim.scenario.uncertain`) are taken out first; the
+scenario is validated at their central values, and then with each distribution's bounds
+(or each choice) in turn, so a range that strays outside what its field allows is
+reported at its line before anything runs.
 """
 
 from __future__ import annotations
@@ -20,9 +25,17 @@ from pydantic import ValidationError
 from sim.errors import InputError, Problem
 from sim.scenario.messages import explain
 from sim.scenario.schema import Scenario, reference_problems
+from sim.scenario.uncertain import UncertainParameter, extract, set_named
 from sim.scenario.yamlsafe import MAX_DEPTH, MAX_FILE_BYTES, parse, read_text
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "LoadedScenario", "load_scenario", "validate_mapping"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "LoadedScenario",
+    "load_scenario",
+    "scenario_at",
+    "validate_mapping",
+]
 
 
 @dataclass(frozen=True)
@@ -34,12 +47,15 @@ class LoadedScenario:
         path: the file it was read from ("" when built from a mapping).
         sha256: hex digest of the file's bytes (of the canonical JSON when from a mapping).
         text: the file's text.
+        uncertain: the parameters given as distributions, in file order (``scenario`` holds
+            their central values); empty for a scenario of plain values.
     """
 
     scenario: Scenario
     path: str
     sha256: str
     text: str
+    uncertain: tuple[UncertainParameter, ...] = ()
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
@@ -57,8 +73,72 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     name = str(path)
     raw, text = read_text(path)
     node, data = parse(text, name)
+    uncertain: list[UncertainParameter] = []
+    if isinstance(data, dict):
+        data, uncertain, problems = extract(data)
+        if problems:
+            raise InputError([_locate(loc, msg, name, node) for loc, msg in problems])
     scenario = validate_mapping(data, file=name, node=node)
-    return LoadedScenario(scenario, name, hashlib.sha256(raw).hexdigest(), text)
+    _check_ranges(data, uncertain, name, node)
+    return LoadedScenario(scenario, name, hashlib.sha256(raw).hexdigest(), text, tuple(uncertain))
+
+
+def _check_ranges(
+    data: dict, uncertain: list[UncertainParameter], file: str, node: yaml.Node | None
+) -> None:
+    """Validate the scenario with each distribution's bounds (or choices) in turn.
+
+    Raises:
+        InputError: every bound that is not a valid value where it stands, located at
+            its distribution.
+    """
+    import copy
+
+    problems = []
+    for p in uncertain:
+        for bound in p.distribution.extremes():
+            trial = copy.deepcopy(data)
+            target = trial
+            for key in p.loc[:-1]:
+                target = target[key]
+            target[p.loc[-1]] = bound
+            try:
+                validate_mapping(trial)
+            except InputError as exc:
+                why = "; ".join(dict.fromkeys(q.message for q in exc.problems))
+                problems.append(
+                    _locate(
+                        p.loc,
+                        f"the value {bound!r} of {p.distribution.describe()} is not allowed "
+                        f"here ({why}): keep the range within what the field accepts",
+                        file,
+                        node,
+                    )
+                )
+                break
+    if problems:
+        raise InputError(problems)
+
+
+def scenario_at(scenario: Scenario, values: dict[str, object]) -> tuple[Scenario, list[str]]:
+    """The scenario with parameters set to the given values, validated.
+
+    Args:
+        scenario: the scenario (e.g. at central values).
+        values: value of each named dotted path (``partners.Sony.patience``).
+
+    Returns:
+        The scenario and the paths it does not have (left as they were), e.g. a partner
+        that only another design has.
+
+    Raises:
+        InputError: the values together do not make a valid scenario.
+    """
+    import copy
+
+    data = copy.deepcopy(scenario.model_dump(mode="json"))
+    missing = [path for path, v in values.items() if not set_named(data, path, v)]
+    return validate_mapping(data), missing
 
 
 def validate_mapping(data: object, *, file: str = "", node: yaml.Node | None = None) -> Scenario:

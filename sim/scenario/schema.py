@@ -110,9 +110,12 @@ class Uncertainty(Strict):
     Attributes:
         position_jitter: standard deviation of each replication's perturbation of every
             partner's ideal points (policy units): we do not know them exactly.
+        parameter_sets: parameter sets ``sim run`` and ``sim compare`` draw when values are
+            given as distributions (``{uniform: [a, b]}``...); each runs ``replications``.
     """
 
     position_jitter: float = Field(default=0.05, ge=0, le=1)
+    parameter_sets: int = Field(default=20, ge=1, le=10_000)
 
 
 class Scenario(Strict):
