@@ -280,6 +280,7 @@ if __name__ == "__main__":  # pragma: no cover
 import sim.cli.backtest  # noqa: E402,F401
 import sim.cli.compare  # noqa: E402,F401
 import sim.cli.docs  # noqa: E402,F401
+import sim.cli.sensitivity  # noqa: E402,F401
 
 import sim.cli.sweep  # noqa: E402,F401
 import sim.cli.trace  # noqa: E402,F401
