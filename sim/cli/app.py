@@ -103,8 +103,9 @@ def run(
                 "(or add --central to resume a run at the central values)"
             )
         _positive("--samples", samples, 10_000)
-        return _run_uncertain(loaded, replications, seed, workers, out, as_json, executor,
-                              scheduler, samples)
+        return _run_uncertain(
+            loaded, replications, seed, workers, out, as_json, executor, scheduler, samples
+        )
 
     from sim.cli.render import power_gap_table, progress_bar, summary_table
     from sim.experiment.runner import default_workers
@@ -154,7 +155,9 @@ def _run_uncertain(loaded, replications, seed, workers, out, as_json, executor, 
     n = replications or s.replications
     with (
         execution.stoppable(""),
-        progress_bar(k * n, f"{Path(loaded.path).name}, {k} parameter sets", quiet=as_json) as advance,
+        progress_bar(
+            k * n, f"{Path(loaded.path).name}, {k} parameter sets", quiet=as_json
+        ) as advance,
     ):
         output = uncertain_run_study(
             loaded,
@@ -281,7 +284,6 @@ import sim.cli.backtest  # noqa: E402,F401
 import sim.cli.compare  # noqa: E402,F401
 import sim.cli.docs  # noqa: E402,F401
 import sim.cli.sensitivity  # noqa: E402,F401
-
 import sim.cli.sweep  # noqa: E402,F401
 import sim.cli.trace  # noqa: E402,F401
 import sim.cli.viz  # noqa: E402,F401

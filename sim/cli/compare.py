@@ -190,4 +190,3 @@ def robust_table(comp) -> None:
                 end_section=i == len(comp.regret[h.key]) - 1,
             )
     console().print(t)
-

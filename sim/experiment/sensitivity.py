@@ -147,12 +147,12 @@ def analyse(
         res = sobol.analyze(
             prob, y, calc_second_order=False, conf_level=0.95, seed=salib_seed(seed)
         )
-    rows = [
+    rows: list[dict] = [
         {"parameter": name, **{k: _float(res[k][i]) for k in INDICES[method]}}
         for i, name in enumerate(names)
     ]
     key = RANK_BY[method]
-    rows.sort(key=lambda r: -(r[key] if r[key] is not None else -math.inf))
+    rows.sort(key=lambda r: -r[key] if r[key] is not None else math.inf)
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     return rows

@@ -119,9 +119,8 @@ def drivers(sens: Sensitivity, key: str) -> str:
             )
     else:
         s1 = sum(max(r["S1"] or 0.0, 0.0) for r in rows)
-        text += (
-            f" First-order indices sum to {s1:.2f}: "
-            + ("the parameters act mostly alone." if s1 > 0.8 else "interactions matter.")
+        text += f" First-order indices sum to {s1:.2f}: " + (
+            "the parameters act mostly alone." if s1 > 0.8 else "interactions matter."
         )
     return text
 

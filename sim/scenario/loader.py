@@ -79,7 +79,9 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         if problems:
             raise InputError([_locate(loc, msg, name, node) for loc, msg in problems])
     scenario = validate_mapping(data, file=name, node=node)
-    _check_ranges(data, uncertain, name, node)
+    if uncertain:
+        assert isinstance(data, dict)
+        _check_ranges(data, uncertain, name, node)
     return LoadedScenario(scenario, name, hashlib.sha256(raw).hexdigest(), text, tuple(uncertain))
 
 

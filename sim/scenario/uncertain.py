@@ -101,12 +101,13 @@ class Distribution:
                 x = hi - math.sqrt((1 - u) * (hi - lo) * (hi - mode))
             return self._cast(x)
         mu, sd = self.args
-        lo, hi = self.bounds
+        assert self.clip is not None
+        lo, hi = float(self.clip[0]), float(self.clip[1])
         normal = NormalDist(mu, sd)
-        p_lo, p_hi = normal.cdf(float(lo)), normal.cdf(float(hi))  # type: ignore[arg-type]
+        p_lo, p_hi = normal.cdf(lo), normal.cdf(hi)
         p = p_lo + u * (p_hi - p_lo)
-        x = normal.inv_cdf(min(max(p, 1e-300), 1 - 1e-16))
-        return self._cast(min(max(x, float(lo)), float(hi)))  # type: ignore[arg-type]
+        z = normal.inv_cdf(min(max(p, 1e-300), 1 - 1e-16))
+        return self._cast(min(max(z, lo), hi))
 
     def _cast(self, x: float) -> object:
         return int(round(x)) if self.integer else float(x)
@@ -176,6 +177,7 @@ def extract(data: dict) -> tuple[dict, list[UncertainParameter], list[tuple[Loc,
     found: list[UncertainParameter] = []
     problems: list[tuple[Loc, str]] = []
     for loc, value in list(_walk(out, ())):
+        assert isinstance(value, dict)
         dist, problem = parse_distribution(value)
         if problem:
             problems.append((loc, problem))
