@@ -110,11 +110,17 @@ def stoppable(resume_command: str) -> Iterator[None]:
         with stop_on_signals():
             yield
     except Interrupted as stop:
-        typer.echo(
-            f"\nstopped: completed replications are kept in {stop.folder} (manifest status: "
-            f"interrupted)\nresume with: {resume_command.format(folder=stop.folder)}",
-            err=True,
-        )
+        if resume_command:
+            text = (
+                f"\nstopped: completed replications are kept in {stop.folder} (manifest "
+                f"status: interrupted)\nresume with: {resume_command.format(folder=stop.folder)}"
+            )
+        else:
+            text = (
+                f"\nstopped: {stop.folder} is marked interrupted (manifest status); this "
+                "command does not resume: run it again into a new folder"
+            )
+        typer.echo(text, err=True)
         sys.exit(stop.exit_code)
     except KeyboardInterrupt as stop:
         typer.echo("\nstopped (the results folder's manifest says interrupted)", err=True)

@@ -81,23 +81,40 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     scenario = validate_mapping(data, file=name, node=node)
     if uncertain:
         assert isinstance(data, dict)
-        _check_ranges(data, uncertain, name, node)
+        _check_ranges(data, scenario, uncertain, name, node)
     return LoadedScenario(scenario, name, hashlib.sha256(raw).hexdigest(), text, tuple(uncertain))
 
 
 def _check_ranges(
-    data: dict, uncertain: list[UncertainParameter], file: str, node: yaml.Node | None
+    data: dict,
+    scenario: Scenario,
+    uncertain: list[UncertainParameter],
+    file: str,
+    node: yaml.Node | None,
 ) -> None:
     """Validate the scenario with each distribution's bounds (or choices) in turn.
 
     Raises:
-        InputError: every bound that is not a valid value where it stands, located at
-            its distribution.
+        InputError: every bound that is not a valid value where it stands, and every
+            range of real numbers on a whole-number field, located at its distribution.
     """
     import copy
 
     problems = []
+    dumped = scenario.model_dump()
     for p in uncertain:
+        real = p.distribution.kind != "choice" and not p.distribution.integer
+        if real and _whole_number_field(dumped, p.loc):
+            problems.append(
+                _locate(
+                    p.loc,
+                    f"this field takes whole numbers, but {p.distribution.describe()} draws "
+                    "real ones: give whole-number bounds, e.g. {uniform: [6, 18]}",
+                    file,
+                    node,
+                )
+            )
+            continue
         for bound in p.distribution.extremes():
             trial = copy.deepcopy(data)
             target = trial
@@ -120,6 +137,17 @@ def _check_ranges(
                 break
     if problems:
         raise InputError(problems)
+
+
+def _whole_number_field(dumped: object, loc: tuple) -> bool:
+    """Whether the validated scenario holds a whole number (not a flag) at ``loc``."""
+    target = dumped
+    for key in loc:
+        try:
+            target = target[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(target, int) and not isinstance(target, bool)
 
 
 def scenario_at(scenario: Scenario, values: dict[str, object]) -> tuple[Scenario, list[str]]:
