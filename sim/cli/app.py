@@ -67,6 +67,12 @@ def validate(scenario: Scenario) -> None:
         f"{scenario}: valid. {s.name}: {len(s.partners)} partners, "
         f"{s.horizon_months} months, {s.replications} replications, "
         f"reserved matters by {s.governance.reserved.rule}."
+        + (
+            f" {len(loaded.uncertain)} uncertain parameters (given as ranges; `sim run` draws "
+            f"{s.uncertainty.parameter_sets} parameter sets from them)."
+            if loaded.uncertain
+            else ""
+        )
     )
 
 

@@ -113,9 +113,13 @@ def drivers(sens: Sensitivity, key: str) -> str:
     if sens.method == "morris":
         bent = [r["parameter"] for r in strong if (r["sigma"] or 0) > (r["mu_star"] or 0)]
         if bent:
+            names = ", ".join(f"`{b}`" for b in bent[:3])
             text += (
-                f" The effect of {', '.join(f'`{b}`' for b in bent[:3])} varies with the other "
-                "parameters (sigma above mu*): it interacts or is non-linear."
+                f" The effect of {names} varies with the other parameters (sigma above mu*): "
+                "it interacts or is non-linear."
+                if len(bent) == 1
+                else f" The effects of {names} vary with the other parameters (sigma above "
+                "mu*): they interact or are non-linear."
             )
     else:
         s1 = sum(max(r["S1"] or 0.0, 0.0) for r in rows)
@@ -128,7 +132,8 @@ def drivers(sens: Sensitivity, key: str) -> str:
 def _index(h, x: float, method: str) -> str:
     if method == "sobol":
         return f"{x:.2f}"
-    return f"{x * 100:.1f} points" if h.percent else f"{value(x)} {unit_of(h)}"
+    unit = "months" if h.unit == "month" else h.unit  # an effect on a month is in months
+    return f"{x * 100:.1f} points" if h.percent else f"{value(x)} {unit}"
 
 
 def _named(h, row: dict, method: str) -> str:

@@ -189,7 +189,7 @@ def extract(data: dict) -> tuple[dict, list[UncertainParameter], list[tuple[Loc,
 
 
 def _walk(node: object, loc: Loc) -> Iterator[tuple[Loc, object]]:
-    if is_distribution(node):
+    if loc and is_distribution(node):  # a whole document is never one value
         yield loc, node
     elif isinstance(node, dict):
         for key, value in node.items():
