@@ -63,7 +63,8 @@ def main() -> None:
     os.chdir(ROOT)
     equal, majority = load_scenario(EQUAL), load_scenario(MAJORITY)
     s = equal.scenario
-    k, n, seed, w = s.uncertainty.parameter_sets, s.replications, s.seed, args.workers
+    k, n = s.uncertainty.parameter_sets, s.uncertainty.replications_per_set
+    seed, w = s.seed, args.workers
 
     t0 = time.perf_counter()
     run = uncertain_run_study(

@@ -158,7 +158,7 @@ def _run_uncertain(loaded, replications, seed, workers, out, as_json, executor, 
 
     s = loaded.scenario
     k = samples or s.uncertainty.parameter_sets
-    n = replications or s.replications
+    n = replications or s.uncertainty.replications_per_set
     with (
         execution.stoppable(""),
         progress_bar(

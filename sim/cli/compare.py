@@ -132,7 +132,7 @@ def _robust(designs, replications, seed, workers, out, executor, scheduler, samp
 
     first = next(d for d in designs if d.uncertain).scenario
     k = samples or first.uncertainty.parameter_sets
-    n = replications or designs[0].scenario.replications
+    n = replications or first.uncertainty.replications_per_set
     with (
         execution.stoppable(""),
         progress_bar(k * n * len(designs), f"{len(designs)} designs x {k} parameter sets") as bar,

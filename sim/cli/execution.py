@@ -61,7 +61,7 @@ SamplesOpt = Annotated[
         "--samples",
         help="Parameter sets drawn from the scenario's uncertain parameters (a Latin "
         "hypercube; default: the scenario's uncertainty.parameter_sets); -n replications "
-        "run in each.",
+        "run in each (default: its uncertainty.replications_per_set).",
     ),
 ]
 CentralOpt = Annotated[

@@ -84,7 +84,7 @@ def summary_table(summary: dict) -> None:
         else None,
         caption_justify="left",
     )
-    t.add_column("Metric")
+    t.add_column("Metric", min_width=26)  # keeps "Reserved-matter latency," on one line
     t.add_column("Estimate", justify="right")
     t.add_column("Noise 95%" if sets else "95% interval", justify="right")
     if sets:
