@@ -294,3 +294,70 @@ def test_central_runs_one_scenario_and_resume_is_refused_for_sets(tmp_path):
     assert summary["replications"] == 3 and "uncertainty" not in summary
     res = sim("run", str(path), "--resume", str(tmp_path / "c"))
     assert res.returncode == 2 and "--central" in res.stderr
+
+
+# --- properties ---------------------------------------------------------------------------
+
+
+def _distributions():
+    from hypothesis import strategies as st
+
+    num = st.floats(-100, 100, allow_nan=False, allow_infinity=False)
+
+    @st.composite
+    def one(draw):
+        kind = draw(st.sampled_from(["uniform", "triangular", "normal"]))
+        a, b = sorted(draw(st.lists(num, min_size=2, max_size=2, unique=True)))
+        if kind == "uniform":
+            return Distribution(kind, (a, b))
+        mode = draw(st.floats(a, b))
+        if kind == "triangular":
+            return Distribution(kind, (a, mode, b))
+        return Distribution(kind, (mode, draw(st.floats(0.01, 50))), (a, b))
+
+    return one()
+
+
+def test_every_draw_stays_in_bounds_and_grows_with_the_quantile():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(_distributions(), st.lists(st.floats(0, 1), min_size=2, max_size=8))
+    def check(dist, us):
+        lo, hi = dist.bounds
+        values = [dist.value(u) for u in sorted(us)]
+        assert all(lo <= v <= hi for v in values)
+        assert values == sorted(values)
+        assert lo <= dist.central <= hi
+
+    check()
+
+
+def test_a_stopped_run_over_parameter_sets_says_so_and_leaves_no_summary(tmp_path):
+    import signal
+    import time
+
+    path = small_uncertain(tmp_path)
+    out = tmp_path / "run"
+    child = subprocess.Popen(
+        [*SIM, "run", str(path), "--samples", "50", "-n", "1000", "-j", "1", "-o", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / "manifest.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130
+    assert "Traceback" not in err and "does not resume" in err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    assert not (out / "summary.json").exists()
