@@ -46,6 +46,7 @@ def _fingerprint(exp) -> tuple[str, str]:
 
 
 def test_serial_local_pool_and_dask_cluster_agree(scenario):
+    pytest.importorskip("dask.distributed", reason="Dask is the cluster extra")
     n, seed = 24, 7
     serial = run_experiment(scenario, n, seed, 1, executor="serial")
     local = run_experiment(scenario, n, seed, 2, executor="local")

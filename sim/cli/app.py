@@ -26,7 +26,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-Scenario = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+Scenario = Annotated[
+    Path,
+    typer.Argument(
+        help="Scenario YAML file (or a shipped scenario's name: sim scenarios list).",
+        show_default=False,
+    ),
+]
 
 
 def _err(text: str) -> None:
@@ -60,8 +66,9 @@ def check_counts(replications: int | None, workers: int | None, seed: int | None
 def validate(scenario: Scenario) -> None:
     """Check a scenario file and say exactly what is wrong and where."""
     from sim.scenario.loader import load_scenario
+    from sim.scenario.shipped import resolve
 
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(resolve(scenario))
     s = loaded.scenario
     typer.echo(
         f"{scenario}: valid. {s.name}: {len(s.partners)} partners, "
@@ -87,6 +94,8 @@ def run(
     executor: execution.ExecutorOpt = "local",
     scheduler: execution.SchedulerOpt = None,
     resume: execution.ResumeOpt = None,
+    fmt: execution.FormatOpt = "csv",
+    engine: execution.EngineOpt = "auto",
     samples: execution.SamplesOpt = None,
     central: execution.CentralOpt = False,
 ) -> None:
@@ -97,59 +106,59 @@ def run(
     set, and reports each figure with two intervals: simulation noise and parameter
     uncertainty. --central runs it at the distributions' central values only.
     """
+    from sim import api
     from sim.scenario.loader import load_scenario
+    from sim.scenario.shipped import resolve
 
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(resolve(scenario))
+    execution.prepare_engine(engine, [loaded.scenario])
     if loaded.uncertain and not central:
-        if resume is not None:
-            raise InputError(
-                "--resume finishes a plain run; a run over parameter sets starts afresh "
-                "(or add --central to resume a run at the central values)"
-            )
-        _positive("--samples", samples, 10_000)
+        execution.check_uncertain(resume, fmt, None, samples)
         return _run_uncertain(
-            loaded, replications, seed, workers, out, as_json, executor, scheduler, samples
+            loaded, replications, seed, workers, out, as_json, executor, scheduler, samples, engine
         )
 
     from sim.cli.render import power_gap_table, progress_bar, summary_table
-    from sim.experiment.runner import default_workers
-    from sim.experiment.study import resume_plan, run_study
-    from sim.reports.report import run_report
+    from sim.experiment.study import resume_plan
 
     s = loaded.scenario
     if resume is not None:  # the folder's size and seed (options may only repeat them)
         n, seed = resume_plan(resume, loaded, replications, seed)
     else:
         n, seed = replications or s.replications, s.seed if seed is None else seed
-    w = workers or default_workers()
     with (
         execution.stoppable(f"sim run {scenario} --resume {{folder}}"),
         progress_bar(n, f"{Path(scenario).name}", quiet=as_json) as advance,
     ):
-        output = run_study(
+        res = api.run(
             loaded,
-            replications=n,
+            n=n,
             seed=seed,
-            workers=w,
+            workers=workers,
             out=out,
+            results_root="results",
+            resume=resume,
+            format=fmt,
+            report=True,
             progress=advance,
-            report=run_report,
             executor=executor,
             scheduler=scheduler,
-            resume=resume,
+            engine=engine,
         )
     if as_json:
-        typer.echo(json.dumps(output.summary, indent=2))
+        typer.echo(json.dumps(res.summary, indent=2))
     else:
-        summary_table(output.summary)
-        power_gap_table(output.summary)
-        typer.echo(f"Results: {output.folder}")
-    execution.exit_if_failures(output.summary, scenario, output.folder)
+        summary_table(res.summary)
+        power_gap_table(res.summary)
+        typer.echo(f"Results: {res.folder}")
+    execution.exit_if_failures(res.summary, scenario, res.folder)
 
 
-def _run_uncertain(loaded, replications, seed, workers, out, as_json, executor, scheduler, samples):
+def _run_uncertain(
+    loaded, replications, seed, workers, out, as_json, executor, scheduler, samples, engine
+):
     """``sim run`` over parameter sets of a scenario with uncertain parameters."""
     from sim.cli.render import progress_bar, summary_table
     from sim.experiment.runner import default_workers
@@ -176,6 +185,7 @@ def _run_uncertain(loaded, replications, seed, workers, out, as_json, executor, 
             report=run_report,
             executor=executor,
             scheduler=scheduler,
+            engine=engine,
         )
     if as_json:
         typer.echo(json.dumps(output.summary, indent=2))
@@ -289,6 +299,8 @@ if __name__ == "__main__":  # pragma: no cover
 import sim.cli.backtest  # noqa: E402,F401
 import sim.cli.compare  # noqa: E402,F401
 import sim.cli.docs  # noqa: E402,F401
+import sim.cli.experiment  # noqa: E402,F401
+import sim.cli.scenarios  # noqa: E402,F401
 import sim.cli.sensitivity  # noqa: E402,F401
 import sim.cli.sweep  # noqa: E402,F401
 import sim.cli.trace  # noqa: E402,F401

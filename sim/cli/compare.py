@@ -34,6 +34,9 @@ def compare(
     executor: execution.ExecutorOpt = "local",
     scheduler: execution.SchedulerOpt = None,
     resume: execution.ResumeOpt = None,
+    fmt: execution.FormatOpt = "csv",
+    save_experiment: execution.SaveExperimentOpt = None,
+    engine: execution.EngineOpt = "auto",
     samples: execution.SamplesOpt = None,
     central: execution.CentralOpt = False,
 ) -> None:
@@ -51,44 +54,56 @@ def compare(
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
 
+    from sim import api
     from sim.cli.render import progress_bar
-    from sim.experiment.compare import compare_study
-    from sim.experiment.runner import default_workers
-    from sim.reports.compare import comparison_report
     from sim.scenario.loader import load_scenario
+    from sim.scenario.shipped import resolve
 
-    designs = [load_scenario(s) for s in scenarios]  # every file validated before any run
+    designs = [load_scenario(resolve(s)) for s in scenarios]  # all validated before any run
+    execution.prepare_engine(engine, [d.scenario for d in designs])
     first = designs[0].scenario
     if any(d.uncertain for d in designs) and not central:
-        if resume is not None:
-            raise InputError("--resume finishes a plain comparison; add --central, or start afresh")
-        from sim.cli.app import _positive
-
-        _positive("--samples", samples, 10_000)
-        _robust(designs, replications, seed, workers, out, executor, scheduler, samples)
+        execution.check_uncertain(resume, fmt, save_experiment, samples)
+        _robust(designs, replications, seed, workers, out, executor, scheduler, samples, engine)
         return
     n = replications or first.replications
-    w = workers or default_workers()
+    seed = first.seed if seed is None else seed
+    if save_experiment is not None:
+        from sim.experiment.experiment_file import ExperimentFile, dump
+
+        spec = ExperimentFile(
+            kind="comparison", designs=[d.path for d in designs], replications=n, seed=seed
+        )
+        typer.echo(f"Experiment: {dump(spec, save_experiment)} (rerun: sim experiment FILE)")
     with (
         execution.stoppable(execution.resume_hint()),
         progress_bar(n * len(designs), f"{len(designs)} designs") as advance,
     ):
-        folder, comp = compare_study(
-            designs,
-            replications=n,
-            seed=first.seed if seed is None else seed,
-            workers=w,
+        res = api.compare(
+            *designs,
+            n=n,
+            seed=seed,
+            workers=workers,
             out=out,
-            progress=advance,
-            report=comparison_report,
-            executor=executor,
-            scheduler=scheduler,
+            results_root="results",
             resume=resume,
+            format=fmt,
+            report=True,
+            progress=advance,
+            executor=executor,
+            engine=engine,
+            scheduler=scheduler,
         )
-    comparison_table(comp)
-    typer.echo(f"Results: {folder}")
+    finish(res)
+
+
+def finish(res, metrics: list[str] | None = None) -> None:
+    """Print a comparison's table and folder; exit 1 if any replication failed."""
     from sim.experiment.results import _safe
 
+    comp, folder = res.comparison, res.folder
+    comparison_table(comp, metrics)
+    typer.echo(f"Results: {folder}")
     execution.exit_if_any_failures(
         [
             (d.label, d.summary, d.loaded.path, folder / "designs" / _safe(d.label))
@@ -97,11 +112,12 @@ def compare(
     )
 
 
-def comparison_table(comp) -> None:
-    """Print each metric per design with intervals and the paired difference vs the first."""
+def comparison_table(comp, metrics: list[str] | None = None) -> None:
+    """Print each metric (all, or ``metrics``) per design with the paired difference."""
     from rich.table import Table
 
     from sim.cli.render import console
+    from sim.experiment.summary import HEADLINES
     from sim.reports.compare import cells
 
     base = comp.designs[0].label
@@ -116,14 +132,16 @@ def comparison_table(comp) -> None:
     t.add_column("Metric / design")
     t.add_column("Estimate [95% CI]", justify="right", no_wrap=True)
     t.add_column("Minus baseline [95% CI]", justify="right", no_wrap=True)
-    for title, rows in cells(comp):
+    for h, (title, rows) in zip(HEADLINES, cells(comp), strict=True):
+        if metrics is not None and h.key not in metrics:
+            continue
         t.add_row(f"[bold]{title}[/bold]", "", "")
         for i, (label, estimate, diff) in enumerate(rows):
             t.add_row(f"  {label}", estimate, diff, end_section=i == len(rows) - 1)
     console().print(t)
 
 
-def _robust(designs, replications, seed, workers, out, executor, scheduler, samples) -> None:
+def _robust(designs, replications, seed, workers, out, executor, scheduler, samples, engine):
     """``sim compare`` over parameter sets: pairwise win probabilities and regret."""
     from sim.cli.render import progress_bar
     from sim.experiment.robust import robust_study
@@ -148,6 +166,7 @@ def _robust(designs, replications, seed, workers, out, executor, scheduler, samp
             report=robust_report,
             executor=executor,
             scheduler=scheduler,
+            engine=engine,
         )
     robust_table(comp)
     typer.echo(f"Results: {folder}")

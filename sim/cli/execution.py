@@ -47,6 +47,15 @@ SchedulerOpt = Annotated[
         "default: a local Dask cluster started for this job).",
     ),
 ]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="auto (the compiled fast engine when it models everything the scenario uses, "
+        "else Mesa, saying why), mesa (the reference Mesa model) or fast; both give "
+        "identical numbers.",
+    ),
+]
 ResumeOpt = Annotated[
     Path | None,
     typer.Option(
@@ -71,6 +80,39 @@ CentralOpt = Annotated[
         help="Run uncertain parameters at their central values only (no parameter sets).",
     ),
 ]
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="Tables on disk: csv (default) or parquet (runs, influence, sweep and "
+        "comparison tables; columns in docs/api.md).",
+    ),
+]
+SaveExperimentOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--save-experiment",
+        help="Also write this study as a YAML experiment file, to rerun with "
+        "`sim experiment FILE`.",
+    ),
+]
+
+
+def check_uncertain(
+    resume: Path | None, fmt: str, save_experiment: Path | None, samples: int | None
+) -> None:
+    """Reject options a run over parameter sets does not offer (yet), before any work."""
+    if resume is not None:
+        raise InputError(
+            "--resume finishes a run of one scenario; a run over parameter sets starts "
+            "afresh (or add --central to run the scenario at its central values)"
+        )
+    if fmt != "csv":
+        raise InputError(f"--format {fmt}: runs over parameter sets write csv only (or --central)")
+    if save_experiment is not None:
+        raise InputError("--save-experiment: not for runs over parameter sets yet (or --central)")
+    if samples is not None and not 1 <= samples <= 10_000:
+        raise InputError(f"--samples must be between 1 and 10,000, got {samples}")
 
 
 def check(executor: str, scheduler: str | None, resume: Path | None, out: Path | None) -> None:
@@ -79,6 +121,10 @@ def check(executor: str, scheduler: str | None, resume: Path | None, out: Path |
         raise InputError(f"--executor must be local, serial or dask, got {executor!r}")
     if scheduler and executor != "dask":
         raise InputError("--scheduler is for --executor dask: add --executor dask")
+    if executor == "dask":
+        from sim.experiment.executors import require_dask
+
+        require_dask()
     if resume is not None and out is not None:
         raise InputError("give either --resume FOLDER (to finish a run) or -o FOLDER, not both")
 
@@ -154,3 +200,26 @@ def exit_if_any_failures(parts: list[tuple[str, dict, str, Path]]) -> None:
     if lines:
         typer.echo("\n".join(lines), err=True)
         sys.exit(1)
+
+
+def prepare_engine(engine: str, scenarios) -> None:
+    """Check ``--engine``, say why ``auto`` sends a scenario to Mesa, load the fast engine.
+
+    The fast engine is loaded (compiled on first use, with a message) before the progress
+    bar starts.
+
+    Raises:
+        InputError: an unknown engine, or ``fast`` for a scenario it does not model.
+    """
+    from sim.experiment.engines import resolve
+
+    chosen = set()
+    for scenario in scenarios:
+        name, note = resolve(scenario, engine)
+        chosen.add(name)
+        if note is not None:
+            typer.echo(f"Note: {note}.", err=True)
+    if "fast" in chosen:
+        from sim.fast.engine import warm_up
+
+        warm_up(lambda message: typer.echo(message, err=True))

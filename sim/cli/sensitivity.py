@@ -46,6 +46,7 @@ def sensitivity(
     out: execution.OutOpt = None,
     executor: execution.ExecutorOpt = "local",
     scheduler: execution.SchedulerOpt = None,
+    engine: execution.EngineOpt = "auto",
 ) -> None:
     """Rank the assumptions behind each answer: sensitivity.csv, bar charts, report."""
     from sim.cli.app import check_counts
@@ -58,8 +59,10 @@ def sensitivity(
     from sim.experiment.sensitivity import check_samples, sensitivity_study
     from sim.reports.sensitivity import sensitivity_report
     from sim.scenario.loader import load_scenario
+    from sim.scenario.shipped import resolve
 
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(resolve(scenario))
+    execution.prepare_engine(engine, [loaded.scenario])
     k = samples or DEFAULT_SAMPLES.get(method, 4)
     n = replications or DEFAULT_REPLICATIONS
     points = check_samples(method, k, len(loaded.uncertain))  # fail fast, before the bar
@@ -79,6 +82,7 @@ def sensitivity(
             report=sensitivity_report,
             executor=executor,
             scheduler=scheduler,
+            engine=engine,
         )
     sensitivity_table(sens)
     typer.echo(f"Results: {folder}")

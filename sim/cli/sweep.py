@@ -34,6 +34,9 @@ def sweep(
     executor: execution.ExecutorOpt = "local",
     scheduler: execution.SchedulerOpt = None,
     resume: execution.ResumeOpt = None,
+    fmt: execution.FormatOpt = "csv",
+    save_experiment: execution.SaveExperimentOpt = None,
+    engine: execution.EngineOpt = "auto",
 ) -> None:
     """Run a scenario over a grid of parameter values: sweep.csv, plots, report."""
     from sim.cli.app import check_counts
@@ -41,34 +44,55 @@ def sweep(
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
 
+    from sim import api
     from sim.cli.render import progress_bar
-    from sim.experiment.runner import default_workers
-    from sim.experiment.sweep import build_points, parse_setting, sweep_rows, sweep_study
-    from sim.reports.sweep import sweep_report
+    from sim.experiment.sweep import build_points, parse_setting
     from sim.scenario.loader import load_scenario
+    from sim.scenario.shipped import resolve
 
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(resolve(scenario))
+    execution.prepare_engine(engine, [loaded.scenario])
     parsed = [parse_setting(s) for s in settings]
     points = len(build_points(loaded.scenario, parsed))  # fail fast, before the bar
     n = replications or loaded.scenario.replications
+    seed = loaded.scenario.seed if seed is None else seed
+    grid: dict = {st.path: list(st.values) for st in parsed}
+    if save_experiment is not None:
+        from sim.experiment.experiment_file import ExperimentFile, dump
+
+        spec = ExperimentFile(
+            kind="sweep", scenario=loaded.path, grid=grid, replications=n, seed=seed
+        )
+        typer.echo(f"Experiment: {dump(spec, save_experiment)} (rerun: sim experiment FILE)")
     with (
         execution.stoppable(execution.resume_hint()),
         progress_bar(n * points, f"{points} points") as advance,
     ):
-        folder, result = sweep_study(
+        res = api.sweep(
             loaded,
-            parsed,
-            replications=n,
-            seed=loaded.scenario.seed if seed is None else seed,
-            workers=workers or default_workers(),
+            grid,
+            n=n,
+            seed=seed,
+            workers=workers,
             out=out,
-            progress=advance,
-            report=sweep_report,
-            executor=executor,
-            scheduler=scheduler,
+            results_root="results",
             resume=resume,
+            format=fmt,
+            report=True,
+            progress=advance,
+            executor=executor,
+            engine=engine,
+            scheduler=scheduler,
         )
-    sweep_table(result, sweep_rows(result))
+    finish(res, str(scenario))
+
+
+def finish(res, scenario: str, metrics: list[str] | None = None) -> None:
+    """Print a sweep's table and folder; exit 1 if any replication failed."""
+    from sim.experiment.sweep import sweep_rows
+
+    result, folder = res.sweep, res.folder
+    sweep_table(result, sweep_rows(result), metrics)
     typer.echo(f"Results: {folder}")
     parts = []
     for p in result.points:
@@ -84,8 +108,8 @@ def sweep(
     execution.exit_if_any_failures(parts)
 
 
-def sweep_table(result, rows: list[dict]) -> None:
-    """Print one row per point: its parameters and each headline estimate with interval."""
+def sweep_table(result, rows: list[dict], metrics: list[str] | None = None) -> None:
+    """Print one row per point: its parameters and each headline (or ``metrics``)."""
     from rich.table import Table
 
     from sim.cli.render import console
@@ -97,13 +121,14 @@ def sweep_table(result, rows: list[dict]) -> None:
         f"seed {result.seed}, common random numbers",
         title_justify="left",
     )
+    shown = [h for h in HEADLINES if metrics is None or h.key in metrics]
     for st in result.settings:
         t.add_column(st.path.rsplit(".", 1)[-1], justify="right", no_wrap=True)
-    for h in HEADLINES:
+    for h in shown:
         t.add_column(f"{h.label} ({'%' if h.percent else h.unit})", justify="right")
     for row in rows:
         cells = [str(row[st.path]) for st in result.settings]
-        for h in HEADLINES:
+        for h in shown:
             ci = [row[f"{h.key}_ci_low"], row[f"{h.key}_ci_high"]]
             cells.append(f"{value(row[h.key], h.percent)}\n{interval(ci, h.percent)}")
         t.add_row(*cells)

@@ -73,8 +73,18 @@ def holder_count(scenario: Scenario) -> int:
     return len(scenario.all_partners()) + (scenario.state_funder is not None)
 
 
-def run_chunk(scenario: Scenario, start: int, seeds: list[int]) -> ChunkResult:
-    """Run replications ``start, start+1, ...`` with the given seeds; never raises for one."""
+def run_chunk(
+    scenario: Scenario, start: int, seeds: list[int], engine: str = "mesa"
+) -> ChunkResult:
+    """Run replications ``start, start+1, ...`` with the given seeds; never raises for one.
+
+    ``engine`` is ``mesa`` (the Mesa model) or ``fast`` (the compiled kernel, which gives
+    the same rows: :mod:`sim.fast.engine`).
+    """
+    if engine == "fast":
+        from sim.fast.engine import run_chunk as run_fast
+
+        return run_fast(scenario, start, seeds)
     tally = Tally.empty(scenario.horizon_months, holder_count(scenario))
     rows, failures = [], []
     for i, seed in enumerate(seeds):

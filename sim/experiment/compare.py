@@ -139,6 +139,7 @@ def run_comparison(
     executor: str = "local",
     scheduler: str | None = None,
     store: PointStore | None = None,
+    engine: str = "mesa",
 ) -> Comparison:
     """Run every design with the same seeds and compute the paired differences.
 
@@ -153,15 +154,17 @@ def run_comparison(
         scheduler: Dask scheduler address (``dask`` only; None starts a local cluster).
         store: where designs stream their rows (``designs/<label>/``, resumable); None
             keeps rows in memory.
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Returns:
         The comparison.
     """
     labels = labels_for([d.path or d.scenario.name for d in designs])
     done = []
-    with make_executor(executor, workers, scheduler) as ex:
+    with make_executor(executor, workers, scheduler, engine) as ex:
         for label, loaded in zip(labels, designs, strict=True):
-            sink = store.sink(results._safe(label), loaded.scenario) if store else None
+            key = results._safe(label)
+            sink = store.sink(key, loaded.scenario, {"design": label}) if store else None
             exp = run_experiment(
                 loaded.scenario, replications, seed, workers, progress, executor=ex, sink=sink
             )
@@ -223,6 +226,7 @@ def compare_study(
     executor: str = "local",
     scheduler: str | None = None,
     resume: str | Path | None = None,
+    engine: str = "mesa",
 ) -> tuple[Path, Comparison]:
     """One ``sim compare``: run the designs and write a results folder.
 
@@ -245,6 +249,7 @@ def compare_study(
         scheduler: Dask scheduler address (``dask`` only; None starts a local cluster).
         resume: the folder of a stopped comparison of the same files, seed and
             replications: what is on disk is kept, the rest run (issue 4).
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Returns:
         The folder and the comparison.
@@ -255,6 +260,7 @@ def compare_study(
     labels = labels_for([d.path or d.scenario.name for d in designs])
     info = {
         "kind": "comparison",
+        "engine": engine,
         "designs": [
             {
                 "label": label,
@@ -303,6 +309,7 @@ def _run_and_write(folder, info, store, designs, progress, report, executor, sch
             executor=executor,
             scheduler=scheduler,
             store=store,
+            engine=info.get("engine", "mesa"),
         )
         files += _write(folder, comp)
         if report is not None:

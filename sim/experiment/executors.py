@@ -50,12 +50,32 @@ class Executor:
     Attributes:
         name: ``serial``, ``local`` or ``dask``.
         workers: how many chunks run at once (for sizing chunks).
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
+        engines: per scenario run so far (by name), the engine that ran it.
+        notes: why ``auto`` ran a scenario on Mesa, one line per scenario.
     """
 
     name = "serial"
 
-    def __init__(self, workers: int = 1):
+    def __init__(self, workers: int = 1, engine: str = "mesa"):
         self.workers = max(1, workers)
+        self.engine = engine
+        self.engines: dict[str, str] = {}
+        self.notes: list[str] = []
+
+    def engine_for(self, scenario: Scenario) -> str:
+        """The engine that runs ``scenario`` (recorded in :attr:`engines` and :attr:`notes`)."""
+        from sim.experiment.engines import resolve
+
+        engine, note = resolve(scenario, self.engine)
+        self.engines[scenario.name] = engine
+        if note is not None and note not in self.notes:
+            self.notes.append(note)
+        if engine == "fast":
+            from sim.fast.engine import warm_up
+
+            warm_up()  # load (or compile) once here, before any worker is forked
+        return engine
 
     def __enter__(self) -> Executor:
         return self
@@ -79,22 +99,24 @@ class Serial(Executor):
     name = "serial"
 
     def map_chunks(self, scenario, items):  # noqa: D102 - see Executor
+        engine = self.engine_for(scenario)
         for start, seeds in items:
-            yield run_chunk(scenario, start, seeds)
+            yield run_chunk(scenario, start, seeds, engine)
 
 
 _WORKER_SCENARIO: Scenario | None = None
+_WORKER_ENGINE = "mesa"
 
 
-def _init_worker(scenario: Scenario) -> None:
-    global _WORKER_SCENARIO
+def _init_worker(scenario: Scenario, engine: str) -> None:
+    global _WORKER_SCENARIO, _WORKER_ENGINE
     signals.quiet_worker()
-    _WORKER_SCENARIO = scenario
+    _WORKER_SCENARIO, _WORKER_ENGINE = scenario, engine
 
 
 def _work(item: tuple[int, list[int]]) -> ChunkResult:
     assert _WORKER_SCENARIO is not None
-    return run_chunk(_WORKER_SCENARIO, *item)
+    return run_chunk(_WORKER_SCENARIO, *item, _WORKER_ENGINE)
 
 
 class LocalPool(Executor):
@@ -107,12 +129,12 @@ class LocalPool(Executor):
 
     name = "local"
 
-    def __init__(self, workers: int = 0):
-        super().__init__(workers or default_workers())
+    def __init__(self, workers: int = 0, engine: str = "mesa"):
+        super().__init__(workers or default_workers(), engine)
         self._pool: Pool | None = None
         self._scenario: Scenario | None = None
 
-    def _start(self, scenario: Scenario) -> None:
+    def _start(self, scenario: Scenario, engine: str) -> None:
         if self._pool is not None and self._scenario is scenario:
             return
         self.close()
@@ -120,7 +142,7 @@ class LocalPool(Executor):
 
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(scenario,))
+        self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(scenario, engine))
         self._scenario = scenario
 
     def close(self, abort: bool = False) -> None:  # noqa: D102 - see Executor
@@ -134,10 +156,12 @@ class LocalPool(Executor):
             self._scenario = None
 
     def map_chunks(self, scenario, items):  # noqa: D102 - see Executor
+        engine = self.engine_for(scenario)
         if self.workers == 1:
-            yield from Serial().map_chunks(scenario, items)
+            for start, seeds in items:
+                yield run_chunk(scenario, start, seeds, engine)
             return
-        self._start(scenario)
+        self._start(scenario, engine)
         assert self._pool is not None  # _start created it
         yield from self._pool.imap_unordered(_work, items)
 
@@ -156,8 +180,8 @@ class DaskExecutor(Executor):
 
     name = "dask"
 
-    def __init__(self, workers: int = 0, scheduler: str | None = None):
-        super().__init__(workers or default_workers())
+    def __init__(self, workers: int = 0, scheduler: str | None = None, engine: str = "mesa"):
+        super().__init__(workers or default_workers(), engine)
         self.scheduler = scheduler
         self._client: Client | None = None
         self._cluster: LocalCluster | None = None
@@ -172,12 +196,9 @@ class DaskExecutor(Executor):
             return
         import logging
 
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError:  # pragma: no cover - dask is a declared dependency
-            raise InputError(
-                "--executor dask needs dask.distributed: pip install 'dask[distributed]'"
-            ) from None
+        require_dask()
+        from dask.distributed import Client, LocalCluster
+
         if self.scheduler:
             try:
                 self._client = Client(self.scheduler, timeout="20s")
@@ -210,6 +231,7 @@ class DaskExecutor(Executor):
     def map_chunks(self, scenario, items):  # noqa: D102 - see Executor
         from dask.distributed import as_completed
 
+        engine = self.engine_for(scenario)
         self._connect()
         client = self._client
         assert client is not None  # _connect created it
@@ -221,7 +243,7 @@ class DaskExecutor(Executor):
         in_flight = 0
         try:
             for item in items:
-                window.add(client.submit(run_chunk, shared, *item, pure=False))
+                window.add(client.submit(run_chunk, shared, *item, engine, pure=False))
                 in_flight += 1
                 if in_flight >= 2 * self.workers:
                     break
@@ -229,7 +251,7 @@ class DaskExecutor(Executor):
                 result = future.result()
                 nxt = next(items, None)
                 if nxt is not None:
-                    window.add(client.submit(run_chunk, shared, *nxt, pure=False))
+                    window.add(client.submit(run_chunk, shared, *nxt, engine, pure=False))
                 yield result
         finally:
             # On a stop, cancel what is still queued so the cluster is free at once.
@@ -238,23 +260,49 @@ class DaskExecutor(Executor):
                 client.cancel(pending)
 
 
-def make_executor(name: str = "local", workers: int = 0, scheduler: str | None = None) -> Executor:
+DASK_MISSING = (
+    "--executor dask needs Dask, which is an optional extra: pip install "
+    "'consortium-sim[cluster]' (or use --executor local)"
+)
+
+
+def require_dask() -> None:
+    """Check that ``dask.distributed`` can be imported.
+
+    Raises:
+        InputError: it cannot (Dask is the ``cluster`` extra), saying how to install it.
+    """
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        raise InputError(DASK_MISSING) from None
+
+
+def make_executor(
+    name: str = "local", workers: int = 0, scheduler: str | None = None, engine: str = "mesa"
+) -> Executor:
     """An executor by name.
 
     Args:
         name: ``local`` (default: worker processes on this machine), ``serial`` or ``dask``.
         workers: processes (0 = all cores); ignored for ``serial`` and an existing cluster.
         scheduler: Dask scheduler address; only with ``dask``.
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Raises:
-        InputError: unknown name, or a scheduler given without ``dask``.
+        InputError: unknown name, a scheduler given without ``dask``, or ``dask`` asked
+            for without Dask installed (the ``cluster`` extra).
     """
     if name not in EXECUTORS:
         raise InputError(f"--executor must be one of {', '.join(EXECUTORS)}, got {name!r}")
     if scheduler and name != "dask":
         raise InputError("--scheduler is for --executor dask; add --executor dask")
+    from sim.experiment.engines import check
+
+    check(engine)
     if name == "serial":
-        return Serial()
+        return Serial(engine=engine)
     if name == "local":
-        return LocalPool(workers)
-    return DaskExecutor(workers, scheduler)
+        return LocalPool(workers, engine)
+    require_dask()  # before any folder is made or work starts
+    return DaskExecutor(workers, scheduler, engine)

@@ -132,6 +132,7 @@ def run_sets(
     executor: str = "local",
     scheduler: str | None = None,
     keep: bool = False,
+    engine: str = "mesa",
 ) -> None:
     """Run every set with the same replication seeds; fill in each set's summary.
 
@@ -145,8 +146,9 @@ def run_sets(
         executor: ``local``, ``serial`` or ``dask``; one executor serves every set.
         scheduler: Dask scheduler address (``dask`` only).
         keep: keep each set's experiment (its rows) as well as its summary.
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
     """
-    with make_executor(executor, workers, scheduler) as ex:
+    with make_executor(executor, workers, scheduler, engine) as ex:
         for s in sets:
             exp = run_experiment(s.scenario, replications, seed, workers, progress, executor=ex)
             s.summary = summarise(exp, name)

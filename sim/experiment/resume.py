@@ -49,14 +49,17 @@ class PointStore:
             return json.loads(summary.read_text("utf-8"))
         return None
 
-    def sink(self, index: int | str, scenario: Scenario) -> RunSink:
-        """Where the point's rows stream to: a new sink, or the stopped one continued."""
+    def sink(self, index: int | str, scenario: Scenario, constants: dict | None = None) -> RunSink:
+        """Where the point's rows stream to: a new sink, or the stopped one continued.
+
+        ``constants`` (the point's parameters, the design's label) lead every row.
+        """
         folder = self.path(index)
         folder.mkdir(parents=True, exist_ok=True)
         columns = run_columns(scenario)
         if self.resume and (folder / CHECKPOINT).exists():
-            return RunSink.reopen(folder, columns)
-        return RunSink.create(folder, columns)
+            return RunSink.reopen(folder, columns, constants)
+        return RunSink.create(folder, columns, constants)
 
     def save(self, index: int, summary: dict) -> None:
         """Mark a point complete with its summary."""

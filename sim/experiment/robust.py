@@ -199,6 +199,7 @@ def run_robust(
     progress: Callable[[int], None] | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    engine: str = "mesa",
 ) -> RobustComparison:
     """Run every design at the same K parameter sets with the same seeds, and analyse."""
     params = union_parameters(designs)
@@ -222,6 +223,7 @@ def run_robust(
             executor=executor,
             scheduler=scheduler,
             keep=True,
+            engine=engine,
         )
     comp = RobustComparison(labels, params, sets, missing, seed, replications)
     comp.paths = [d.path for d in designs]
@@ -242,6 +244,7 @@ def robust_study(
     report: Callable[[Path, RobustComparison], list[str]] | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    engine: str = "mesa",
 ) -> tuple[Path, RobustComparison]:
     """One robust ``sim compare``: run the designs over parameter sets, write a folder.
 
@@ -270,6 +273,7 @@ def robust_study(
         "common_random_numbers": True,
         "workers": workers,
         "executor": executor,
+        "engine": engine,
         "started": results.now(),
     }
     try:
@@ -283,6 +287,7 @@ def robust_study(
                 progress=progress,
                 executor=executor,
                 scheduler=scheduler,
+                engine=engine,
             )
             files += _write(folder, comp)
             if report is not None:

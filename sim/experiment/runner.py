@@ -86,6 +86,7 @@ def run_experiment(
     executor: str | Executor | None = None,
     scheduler: str | None = None,
     sink: RunSink | None = None,
+    engine: str = "mesa",
 ) -> Experiment:
     """Run ``replications`` replications of a scenario.
 
@@ -102,6 +103,8 @@ def run_experiment(
         scheduler: Dask scheduler address for ``executor="dask"`` (None: a local cluster).
         sink: stream rows to disk instead of keeping them; a sink reopened from a
             checkpoint continues where it stopped.
+        engine: ``auto``, ``mesa`` (default) or ``fast``, for an executor made here (an
+            executor passed in brings its own).
 
     Returns:
         The experiment; identical for any executor and number of workers.
@@ -117,7 +120,7 @@ def run_experiment(
     if isinstance(executor, Executor):
         ex, owned = executor, False
     else:
-        ex, owned = make_executor(executor or "local", workers, scheduler), True
+        ex, owned = make_executor(executor or "local", workers, scheduler, engine), True
     pending: dict[int, ChunkResult] = {}
     head, folding = start, False
     try:

@@ -218,6 +218,7 @@ def run_sensitivity(
     progress: Callable[[int], None] | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    engine: str = "mesa",
 ) -> Sensitivity:
     """Run the design's points with common random numbers and analyse every headline.
 
@@ -238,6 +239,7 @@ def run_sensitivity(
         progress=progress,
         executor=executor,
         scheduler=scheduler,
+        engine=engine,
     )
     out = Sensitivity(method, names, unit, sets, seed=seed, replications=replications)
     out.samples = samples
@@ -285,6 +287,7 @@ def sensitivity_study(
     report: Callable[[Path, Sensitivity, LoadedScenario], list[str]] | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    engine: str = "mesa",
 ) -> tuple[Path, Sensitivity]:
     """One ``sim sensitivity``: run the design and write a results folder.
 
@@ -313,6 +316,7 @@ def sensitivity_study(
         "common_random_numbers": True,
         "workers": workers,
         "executor": executor,
+        "engine": engine,
         "started": results.now(),
     }
     try:
@@ -327,6 +331,7 @@ def sensitivity_study(
                 progress=progress,
                 executor=executor,
                 scheduler=scheduler,
+                engine=engine,
             )
             files += _write(folder, sens, loaded)
             if report is not None:

@@ -45,13 +45,22 @@ class RunSink:
 
     Attributes:
         folder: the results folder.
-        columns: the columns of ``runs.csv``.
+        columns: the columns of ``runs.csv`` (``constants`` first).
+        constants: columns with the same value in every row, written first (a sweep
+            point's parameters, a comparison's design), so each table is tidy on its own.
         restored: ``(next replication, totals, tally)`` read from a checkpoint, or None.
     """
 
-    def __init__(self, folder: Path, columns: list[str], every_seconds: float = 2.0):
+    def __init__(
+        self,
+        folder: Path,
+        columns: list[str],
+        every_seconds: float = 2.0,
+        constants: dict | None = None,
+    ):
         self.folder = Path(folder)
-        self.columns = columns
+        self.constants = dict(constants or {})
+        self.columns = [*self.constants, *(c for c in columns if c not in self.constants)]
         self.every_seconds = every_seconds
         self.restored: tuple[int, Totals, Tally] | None = None
         self._last = 0.0
@@ -59,25 +68,25 @@ class RunSink:
         self._failures: TextIO | None = None
 
     @classmethod
-    def create(cls, folder: Path, columns: list[str]) -> RunSink:
+    def create(cls, folder: Path, columns: list[str], constants: dict | None = None) -> RunSink:
         """A sink for a new run: writes the CSV headers."""
-        sink = cls(folder, columns)
-        results.write_atomic(sink.folder / RUNS, results.csv_text([], columns))
+        sink = cls(folder, columns, constants=constants)
+        results.write_atomic(sink.folder / RUNS, results.csv_text([], sink.columns))
         results.write_atomic(sink.folder / FAILURES, results.csv_text([], FAILURE_COLUMNS))
         return sink
 
     @classmethod
-    def reopen(cls, folder: Path, columns: list[str]) -> RunSink:
+    def reopen(cls, folder: Path, columns: list[str], constants: dict | None = None) -> RunSink:
         """A sink that continues an interrupted run from its last checkpoint.
 
         Raises:
             InputError: the folder has no checkpoint or the CSVs are shorter than it says.
         """
-        sink = cls(folder, columns)
+        sink = cls(folder, columns, constants=constants)
         path = sink.folder / CHECKPOINT
         if not path.exists():
             # Stopped before the first checkpoint: nothing is kept, start again.
-            return cls.create(folder, columns)
+            return cls.create(folder, columns, constants)
         with np.load(path, allow_pickle=False) as data:
             state = json.loads(str(data["state"]))
             tally = Tally.from_arrays(data)
@@ -106,6 +115,8 @@ class RunSink:
             self._failures = open(self.folder / FAILURES, "a", encoding="utf-8", newline="")  # noqa: SIM115
         assert self._failures is not None  # opened together with the runs file
         if rows:
+            if self.constants:
+                rows = [{**self.constants, **row} for row in rows]
             self._runs.write(results.csv_text(rows, self.columns, header=False))
         if failures:
             self._failures.write(results.csv_text(failures, FAILURE_COLUMNS, header=False))
@@ -169,10 +180,14 @@ class StoredRows:
                 yield {k: v if k in self._text else _number(v) for k, v in raw.items()}
 
 
-def _number(cell: str) -> float | int:
+def _number(cell: str) -> float | int | str:
     if cell == "":
         return math.nan
     try:
         return int(cell)
     except ValueError:
+        pass
+    try:
         return float(cell)
+    except ValueError:  # a text constant (a design's label, a parameter like "casting_vote")
+        return cell

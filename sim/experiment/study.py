@@ -33,10 +33,13 @@ class RunOutput:
     Attributes:
         folder: the results folder.
         summary: the summary, as in ``summary.json``.
+        experiment: the replications (rows read back from ``runs.csv``) and pooled
+            histograms, for pictures drawn later; None when a finished folder was reopened.
     """
 
     folder: Path
     summary: dict
+    experiment: Experiment | None = None
 
 
 def run_study(
@@ -52,6 +55,7 @@ def run_study(
     executor: str = "local",
     scheduler: str | None = None,
     resume: str | Path | None = None,
+    engine: str = "mesa",
 ) -> RunOutput:
     """Run a scenario and write its results folder (or finish an interrupted one).
 
@@ -70,6 +74,7 @@ def run_study(
         executor: ``local``, ``serial`` or ``dask`` (see :mod:`sim.experiment.executors`).
         scheduler: Dask scheduler address (``dask`` only; None starts a local cluster).
         resume: a folder of an interrupted run of this scenario to finish.
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Returns:
         The folder and the summary.
@@ -79,7 +84,8 @@ def run_study(
         Interrupted: stopped by Ctrl-C or SIGTERM; completed chunks are kept.
     """
     # Connect to a cluster before making a folder, so a bad --scheduler leaves none behind.
-    with make_executor(executor, workers, scheduler) as ex:
+    with make_executor(executor, workers, scheduler, engine) as ex:
+        ex.engine_for(loaded.scenario)  # a scenario --engine fast cannot run fails here
         return _run_study(
             loaded, replications, seed, workers, out, results_root, progress, report, ex, resume
         )
@@ -107,7 +113,7 @@ def _run_study(
             "replications": replications,
             "started": results.now(),
         }
-    info.update(executor=ex.name, workers=ex.workers)
+    info.update(executor=ex.name, workers=ex.workers, engine=ex.engines[scenario.name])
     if getattr(ex, "scheduler", None):
         info["scheduler"] = ex.scheduler
     results.write_json(folder / "manifest.json", results.manifest(**info, status="running"))
@@ -139,7 +145,7 @@ def _run_study(
         results.manifest(**info, status="complete", ended=results.now(), files=files),
     )
     sink.discard_checkpoint()
-    return RunOutput(folder, summary)
+    return RunOutput(folder, summary, exp)
 
 
 def _write_results(folder: Path, exp: Experiment, loaded: LoadedScenario, report) -> tuple:

@@ -74,6 +74,20 @@ class Point:
         """``path=value, path=value``."""
         return ", ".join(f"{k}={v}" for k, v in self.params.items())
 
+    def columns(self) -> dict[str, object]:
+        """The leading columns of the point's ``runs.csv``: ``point`` and each parameter.
+
+        A parameter is named by its dotted path; one that would clash with an outcome
+        column (a sweep over the scenario's ``seed``) gets a ``param:`` prefix.
+        """
+        from sim.experiment.outcomes import COLUMNS
+
+        taken = {c.name for c in COLUMNS} | {"point"}
+        out: dict[str, object] = {"point": self.index}
+        for path, value in self.params.items():
+            out[f"param:{path}" if path in taken else path] = value
+        return out
+
 
 @dataclass
 class Sweep:
@@ -263,6 +277,7 @@ def run_sweep(
     executor: str = "local",
     scheduler: str | None = None,
     store: PointStore | None = None,
+    engine: str = "mesa",
 ) -> Sweep:
     """Run every point of the grid (validated first) with the same seeds.
 
@@ -279,13 +294,14 @@ def run_sweep(
         scheduler: Dask scheduler address (``dask`` only; None starts a local cluster).
         store: where points stream their rows and leave their summaries (resumable);
             None keeps rows in memory.
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Returns:
         The sweep, every point with its summary.
     """
     points = points if points is not None else build_points(base.scenario, settings)
     name = Path(base.path).name or base.scenario.name
-    with make_executor(executor, workers, scheduler) as ex:
+    with make_executor(executor, workers, scheduler, engine) as ex:
         for p in points:
             # Resume (issue 4): a finished point is read back, a stopped one continued.
             p.summary = store.done(p.index) if store is not None else None
@@ -293,7 +309,7 @@ def run_sweep(
                 if progress is not None:
                     progress(replications)
                 continue
-            sink = store.sink(p.index, p.scenario) if store is not None else None
+            sink = store.sink(p.index, p.scenario, p.columns()) if store is not None else None
             exp = run_experiment(
                 p.scenario, replications, seed, workers, progress, executor=ex, sink=sink
             )
@@ -340,6 +356,7 @@ def sweep_study(
     executor: str = "local",
     scheduler: str | None = None,
     resume: str | Path | None = None,
+    engine: str = "mesa",
 ) -> tuple[Path, Sweep]:
     """One ``sim sweep``: validate the grid, run it, write a results folder.
 
@@ -359,6 +376,7 @@ def sweep_study(
     points = build_points(base.scenario, settings)  # all points valid before anything runs
     info = {
         "kind": "sweep",
+        "engine": engine,
         "scenario": base.path,
         "scenario_title": base.scenario.name,
         "scenario_sha256": base.sha256,
@@ -417,6 +435,7 @@ def _run_and_write(
             executor=executor,
             scheduler=scheduler,
             store=store,
+            engine=info.get("engine", "mesa"),
         )
         files += [f for p in points for f in store.files(p.index)]
         files += ["sweep.csv", "sweep.json"]

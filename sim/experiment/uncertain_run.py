@@ -118,6 +118,7 @@ def uncertain_run_study(
     report: Callable[[Path, Experiment, dict, LoadedScenario], list[str]] | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    engine: str = "mesa",
 ) -> RunOutput:
     """Run ``samples`` parameter sets x ``replications`` and write a results folder.
 
@@ -133,6 +134,7 @@ def uncertain_run_study(
         report: writes pictures and a report (as for :func:`~sim.experiment.study.run_study`).
         executor: ``local``, ``serial`` or ``dask``.
         scheduler: Dask scheduler address (``dask`` only).
+        engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 
     Returns:
         The folder and the summary.
@@ -163,6 +165,7 @@ def uncertain_run_study(
         "common_random_numbers": True,
         "workers": workers,
         "executor": executor,
+        "engine": engine,
         "started": results.now(),
     }
     try:
@@ -178,6 +181,7 @@ def uncertain_run_study(
                 executor=executor,
                 scheduler=scheduler,
                 keep=True,
+                engine=engine,
             )
             exp = pooled(sets, loaded, seed)
             summary = uncertain_summary(exp, sets, loaded)

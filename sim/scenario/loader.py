@@ -33,6 +33,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "LoadedScenario",
     "load_scenario",
+    "locate",
     "scenario_at",
     "validate_mapping",
 ]
@@ -77,7 +78,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     if isinstance(data, dict):
         data, uncertain, problems = extract(data)
         if problems:
-            raise InputError([_locate(loc, msg, name, node) for loc, msg in problems])
+            raise InputError([locate(loc, msg, name, node) for loc, msg in problems])
     scenario = validate_mapping(data, file=name, node=node)
     if uncertain:
         assert isinstance(data, dict)
@@ -106,7 +107,7 @@ def _check_ranges(
         real = p.distribution.kind != "choice" and not p.distribution.integer
         if real and _whole_number_field(dumped, p.loc):
             problems.append(
-                _locate(
+                locate(
                     p.loc,
                     f"this field takes whole numbers, but {p.distribution.describe()} draws "
                     "real ones: give whole-number bounds, e.g. {uniform: [6, 18]}",
@@ -126,7 +127,7 @@ def _check_ranges(
             except InputError as exc:
                 why = "; ".join(dict.fromkeys(q.message for q in exc.problems))
                 problems.append(
-                    _locate(
+                    locate(
                         p.loc,
                         f"the value {bound!r} of {p.distribution.describe()} is not allowed "
                         f"here ({why}): keep the range within what the field accepts",
@@ -202,20 +203,20 @@ def validate_mapping(data: object, *, file: str = "", node: yaml.Node | None = N
         problems = []
         for err in exc.errors():
             loc, message = explain(err)
-            problems.append(_locate(loc, message, file, node, err["type"] == "extra_forbidden"))
+            problems.append(locate(loc, message, file, node, err["type"] == "extra_forbidden"))
         # Report the cross-field problems too, so one run of `sim validate` lists them all.
         repaired = _without_bad_fields(data, exc)
         if repaired is not None:
             bad = [tuple(err["loc"]) for err in exc.errors()]
             problems += [
-                _locate(loc, msg, file, node)
+                locate(loc, msg, file, node)
                 for loc, msg in reference_problems(repaired)
                 if not any(loc[: len(b)] == b for b in bad)
             ]
         raise InputError(problems) from None
     found = reference_problems(scenario)
     if found:
-        raise InputError([_locate(loc, msg, file, node) for loc, msg in found])
+        raise InputError([locate(loc, msg, file, node) for loc, msg in found])
     return scenario
 
 
@@ -275,7 +276,7 @@ def _kind(data: object) -> str:
     return f"a single value ({text if len(text) < 40 else text[:37] + '...'})"
 
 
-def _locate(
+def locate(
     loc: tuple, message: str, file: str, node: yaml.Node | None, at_key: bool = False
 ) -> Problem:
     """Attach the line, column and dotted path of the YAML node a problem is about.

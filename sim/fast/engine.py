@@ -1,0 +1,141 @@
+"""Running a chunk of replications on the compiled kernel.
+
+:func:`run_chunk` is the fast engine's :func:`sim.experiment.chunk.run_chunk`: the same
+seeds in, the same :class:`~sim.experiment.chunk.ChunkResult` out (rows equal to the Mesa
+engine's, key for key and bit for bit). Per replication it makes the two generators as
+the Mesa model does (``default_rng(seed)``; one draw that Mesa's ``Model.__init__`` takes
+to seed ``random.Random``; the world stream jumped ahead), calls the kernel, and turns
+the kernel's numbers and codes into a row. A replication whose agenda overflows the
+kernel's issue capacity (never seen in practice) runs on the Mesa model instead.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from sim.experiment.chunk import ChunkResult, holder_count, run_one
+from sim.experiment.outcomes import INFLUENCE_BINS, Tally, observe
+from sim.fast.pack import CAUSES, FINAL_STATES, TERMINATIONS, pack
+from sim.scenario.schema import Scenario
+
+_PACKED: dict[int, tuple[Scenario, object]] = {}
+
+
+def kernel(progress: Callable[[str], None] | None = None):
+    """The compiled kernel, loaded from the disk cache or compiled (once per machine).
+
+    Args:
+        progress: told, when there is no cached build yet, that compiling starts.
+    """
+    from sim.fast.compile import cache_dir, register
+
+    register()
+    if progress is not None and not any(cache_dir().rglob("*.nbi")):
+        progress("Compiling the fast engine (once; about a minute)...")
+    from sim.fast import kernel as k
+
+    return k
+
+
+def _packed(scenario: Scenario):
+    key = id(scenario)
+    hit = _PACKED.get(key)
+    if hit is None or hit[0] is not scenario:
+        hit = (scenario, pack(scenario))
+        _PACKED.clear()
+        _PACKED[key] = hit
+    return hit[1]
+
+
+def run_chunk(scenario: Scenario, start: int, seeds: list[int]) -> ChunkResult:
+    """Run replications ``start, start+1, ...`` on the kernel; never raises for one."""
+    k = kernel()
+    packed = _packed(scenario)
+    horizon = scenario.horizon_months
+    names = [p.name for p in scenario.partners]
+    investors = [v.name for v in scenario.investors]
+    tally = Tally.empty(horizon, holder_count(scenario))
+    width = k.R_FIXED + 4 * len(names) + len(investors)
+    rf = np.zeros(width)
+    ri = np.zeros(k.RI_SIZE, dtype=np.int64)
+    args = packed.args()
+    rows, failures = [], []
+    for i, seed in enumerate(seeds):
+        r = start + i
+        try:
+            rng = np.random.default_rng(seed)
+            rng.integers(np.iinfo(np.int32).max)  # as mesa.Model.__init__ does
+            world = np.random.Generator(rng.bit_generator.jumped())  # type: ignore[attr-defined]
+            done = k.replicate(
+                rng, world, *args, rf, ri, tally.latency, tally.reserved, tally.routine,
+                tally.influence,
+            )  # fmt: skip
+            if done:
+                rows.append(_row(k, r, seed, rf, ri, names, investors))
+            else:
+                rows.append(observe(run_one(scenario, seed), r, tally))
+        except Exception as exc:  # noqa: BLE001 - one bad replication must not kill the run
+            failures.append(
+                {"replication": r, "seed": seed, "error": f"{type(exc).__name__}: {exc}"}
+            )
+    return ChunkResult(start, len(seeds), rows, tally, failures)
+
+
+def _name(names: list[str], code: int) -> str:
+    return names[code] if code >= 0 else ""
+
+
+def _row(k, r: int, seed: int, rf: np.ndarray, ri: np.ndarray, names, investors) -> dict:
+    """A ``runs.csv`` row from the kernel's numbers and codes (as ``observe`` makes it)."""
+    x = rf.tolist()
+    row = {
+        "replication": r,
+        "seed": seed,
+        "issues": int(x[k.R_ISSUES]),
+        "decisions": int(x[k.R_DECISIONS]),
+        "reserved_latency_rmst": x[k.R_RES_RMST],
+        "reserved_latency_median": x[k.R_RES_MED],
+        "routine_latency_rmst": x[k.R_ROU_RMST],
+        "routine_latency_median": x[k.R_ROU_MED],
+        "latency_mean": x[k.R_LAT_MEAN],
+        "latency_median": x[k.R_LAT_MED],
+        "latency_p90": x[k.R_LAT_P90],
+        "undecided_share": x[k.R_UNDECIDED],
+        "reserved_undecided_share": x[k.R_RES_UNDECIDED],
+        "first_reserved_decision_month": x[k.R_FIRST_RES],
+        "leader": _name(names, int(ri[k.Q_LEADER])),
+        "leader_month": x[k.R_LEADER_MONTH],
+        "designated_leader_month": x[k.R_DES_MONTH],
+        "fracture_month": x[k.R_FR_MONTH],
+        "fracture_partner": _name(names, int(ri[k.Q_FR_WHO])),
+        "fracture_how": CAUSES[ri[k.Q_FR_CAUSE]] if not math.isnan(x[k.R_FR_MONTH]) else "",
+        "final_state": FINAL_STATES[ri[k.Q_FINAL]],
+        "termination": TERMINATIONS[ri[k.Q_TERM]] if ri[k.Q_TERM] >= 0 else "",
+        "termination_by": _name(names, int(ri[k.Q_TERM_WHO])),
+        "months": int(x[k.R_MONTHS]),
+    }
+    at = k.R_FIXED
+    for name in names:
+        row[f"influence_mean:{name}"] = x[at]
+        row[f"influence_final:{name}"] = x[at + 1]
+        row[f"stake_final:{name}"] = x[at + 2]
+        row[f"exit_month:{name}"] = x[at + 3]
+        at += 4
+    for name in investors:
+        row[f"stake_final:{name}"] = x[at]
+        at += 1
+    return row
+
+
+def warm_up(progress: Callable[[str], None] | None = None) -> float:
+    """Load (or compile) the kernel; return the seconds it took."""
+    t = time.perf_counter()
+    kernel(progress)
+    return time.perf_counter() - t
+
+
+__all__ = ["INFLUENCE_BINS", "run_chunk", "warm_up"]
