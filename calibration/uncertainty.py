@@ -4,8 +4,8 @@ Reproducible: fixed seeds, common random numbers, the shipped scenario files. It
 
 1. ``sim run scenarios/equal_stakes.yaml`` (its 20 Latin-hypercube parameter sets x 50
    replications): each headline with its noise and parameter intervals;
-2. ``sim sensitivity scenarios/equal_stakes.yaml`` (Morris, 4 trajectories, 20
-   replications per point): which parameters drive each headline;
+2. ``sim sensitivity scenarios/equal_stakes.yaml --samples 10 -n 50`` (Morris) and
+   ``--method sobol --samples 32 -n 20``: which parameters drive each headline;
 3. ``sim compare scenarios/equal_stakes.yaml scenarios/governance/majority.yaml`` (20
    parameter sets x 50 replications per design): the probability across parameter sets
    that majority beats unanimity on each headline, and the regret table;
@@ -13,7 +13,8 @@ Reproducible: fixed seeds, common random numbers, the shipped scenario files. It
 each into a results folder under ``results/``, times each on this machine, and prints the
 generated section of docs/uncertainty.md (``--write`` puts it between the markers).
 
-Usage (from the repository root; about ten minutes on two cores with the Mesa engine)::
+Usage (from the repository root; a few minutes on two cores with the fast engine, which
+gives the same numbers as Mesa, ``--engine mesa`` to check)::
 
     python calibration/uncertainty.py --write
 """
@@ -43,6 +44,8 @@ MAJORITY = "scenarios/governance/majority.yaml"
 DOC = ROOT / "docs" / "uncertainty.md"
 MARKER = "generated"  # <!-- generated:start --> ... <!-- generated:end -->
 TOP = 4
+MORRIS = (10, 50)  # trajectories, replications per point
+SOBOL = (32, 20)  # base points, replications per point
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -59,40 +62,64 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write into docs/uncertainty.md")
     parser.add_argument("-j", "--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--engine", default="auto", help="auto, mesa or fast")
     args = parser.parse_args()
     os.chdir(ROOT)
     equal, majority = load_scenario(EQUAL), load_scenario(MAJORITY)
     s = equal.scenario
     k, n = s.uncertainty.parameter_sets, s.uncertainty.replications_per_set
-    seed, w = s.seed, args.workers
+    seed, w, engine = s.seed, args.workers, args.engine
+    if engine != "mesa":
+        from sim.cli.execution import prepare_engine
+
+        prepare_engine(engine, [equal.scenario, majority.scenario])
 
     t0 = time.perf_counter()
     run = uncertain_run_study(
-        equal, samples=k, replications=n, seed=seed, workers=w, report=run_report
+        equal, samples=k, replications=n, seed=seed, workers=w, report=run_report, engine=engine
     )
     t_run = time.perf_counter() - t0
     t0 = time.perf_counter()
     sens_folder, sens = sensitivity_study(
         equal,
         method="morris",
-        samples=4,
-        replications=20,
+        samples=MORRIS[0],
+        replications=MORRIS[1],
         seed=seed,
         workers=w,
         report=sensitivity_report,
+        engine=engine,
     )
     t_sens = time.perf_counter() - t0
     t0 = time.perf_counter()
+    sobol_folder, sobol = sensitivity_study(
+        equal,
+        method="sobol",
+        samples=SOBOL[0],
+        replications=SOBOL[1],
+        seed=seed,
+        workers=w,
+        report=sensitivity_report,
+        engine=engine,
+    )
+    t_sobol = time.perf_counter() - t0
+    t0 = time.perf_counter()
     rob_folder, rob = robust_study(
-        [equal, majority], samples=k, replications=n, seed=seed, workers=w, report=robust_report
+        [equal, majority],
+        samples=k,
+        replications=n,
+        seed=seed,
+        workers=w,
+        report=robust_report,
+        engine=engine,
     )
     t_rob = time.perf_counter() - t0
 
     out = [
-        f"Measured on this machine ({platform.processor() or platform.machine()}, {w} workers, "
-        f"the Mesa engine): `sim run` {t_run:.0f} s, `sim sensitivity` {t_sens:.0f} s, "
-        f"`sim compare` {t_rob:.0f} s. Regenerate with `python calibration/uncertainty.py "
-        "--write`.",
+        f"Measured on this machine ({platform.machine()}, {w} workers shared with other "
+        f"jobs, engine `{engine}`): `sim run` {t_run:.0f} s, Morris {t_sens:.0f} s, Sobol "
+        f"{t_sobol:.0f} s, `sim compare` {t_rob:.0f} s (each including its report and "
+        "pictures). Regenerate with `python calibration/uncertainty.py --write`.",
         "",
         f"### 1. The headline answers with both intervals (`sim run {EQUAL}`)",
         "",
@@ -104,9 +131,11 @@ def main() -> None:
             two_interval_rows(run.summary),
         ),
         "",
-        f"### 2. What each answer rests on (`sim sensitivity {EQUAL}`)",
+        f"### 2. What each answer rests on (`sim sensitivity {EQUAL} --samples {MORRIS[0]} "
+        f"-n {MORRIS[1]}`)",
         "",
-        f"Morris screening, 4 trajectories x {len(sens.names) + 1} points x 20 replications, "
+        f"Morris screening, {MORRIS[0]} trajectories x {len(sens.names) + 1} points x "
+        f"{MORRIS[1]} replications, "
         f"seed {seed}. Top {TOP} parameters by mu* (mean absolute elementary effect, per "
         f"whole range; percentage points for probabilities and shares), with the noise "
         f"floor. Results: `{sens_folder}`.",
@@ -130,6 +159,24 @@ def main() -> None:
             ]
         )
     out += table(["Metric", f"Top {TOP} (mu* ± 95%)", "Noise floor"], rows)
+    out += [
+        "",
+        f"Sobol indices (`--method sobol --samples {SOBOL[0]} -n {SOBOL[1]}`: "
+        f"{len(sobol.sets):,} parameter sets x {SOBOL[1]} replications, seed {seed}). Top "
+        f"{TOP} by total index ST (first-order S1 beside it), ± the 95% bootstrap half-width. "
+        f"Results: `{sobol_folder}`.",
+        "",
+    ]
+    rows = []
+    for h in HEADLINES:
+        top = sobol.indices[h.key][:TOP]
+        cells = [
+            f"`{r['parameter']}` ST {r['ST'] or 0:.2f} ± {r['ST_conf'] or 0:.2f}, "
+            f"S1 {r['S1'] or 0:.2f} ± {r['S1_conf'] or 0:.2f}"
+            for r in top
+        ]
+        rows.append([h.label, "<br>".join(cells) or "not analysed"])
+    out += table(["Metric", f"Top {TOP} (Sobol)"], rows)
     out += [
         "",
         f"### 3. Unanimity or majority, across what we do not know (`sim compare {EQUAL} "
