@@ -2,18 +2,21 @@
 
 Measures on the current machine and prints a Markdown table:
 
-- ``sim run scenarios/equal_stakes.yaml`` wall time for 1,000 and 10,000 replications, as a
-  whole process (start-up included);
-- replications per second per core of the model alone (one process, no pool);
-- peak memory (proportional set size of the whole process tree, sampled from /proc) of a
+- ``sim run scenarios/equal_stakes.yaml`` wall time for 1,000 and 100,000 replications, as
+  a whole process (start-up, the report and its plots included), on the default engine
+  (``auto``: the compiled fast engine for this scenario);
+- peak memory (proportional set size of the whole process tree, sampled from /proc) of the
   100,000-replication run;
+- replications per second per core of each engine alone (one process, no pool, after
+  warm-up), and their ratio;
+- the fast engine's first compile (a fresh cache folder, whole process);
 - ``sim --help`` start-up time;
 - ``sim power`` on a 51-player weighted game;
 - how the cost per replication grows with partners (2..32) and horizon (60..240 months).
 
-Targets (issue "Speed: benchmarks and targets", 2 cores): 1,000 replications <= 3 s,
-10,000 <= 15 s, 100,000 replications <= 300 MB peak, ``sim --help`` <= 0.5 s.
-Never part of the test suite: timings are not asserted anywhere.
+Targets (issue 13, 2 cores): 1,000 replications <= 2 s, 100,000 <= 15 s (stretch 10 s),
+peak memory <= 300 MB, ``sim --help`` <= 0.3 s, first compile <= 60 s. Never part of the
+test suite: timings are not asserted anywhere.
 """
 
 from __future__ import annotations
@@ -91,15 +94,29 @@ def sim_run(n: int, memory: bool = False) -> tuple[float, float]:
         )
 
 
-def model_rate(scenario, replications: int) -> float:
-    """Replications per second of the model alone, in this process."""
+def model_rate(scenario, replications: int, engine: str = "mesa") -> float:
+    """Replications per second of one engine alone, in this process."""
     from sim.experiment.runner import replication_seeds, run_chunk
 
     seeds = replication_seeds(1, replications)
-    run_chunk(scenario, 0, seeds[:3])  # warm up imports and caches
+    run_chunk(scenario, 0, seeds[:3], engine)  # warm up imports and caches
     start = time.perf_counter()
-    run_chunk(scenario, 0, seeds)
+    run_chunk(scenario, 0, seeds, engine)
     return replications / (time.perf_counter() - start)
+
+
+def first_compile() -> float:
+    """Wall seconds of a process that compiles the fast engine into an empty cache."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, CONSORTIUM_SIM_CACHE=tmp)
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", "from sim.fast.engine import warm_up; warm_up()"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        return time.perf_counter() - start
 
 
 def scaled(base, partners: int | None = None, horizon: int | None = None):
@@ -133,7 +150,10 @@ def main() -> None:
     rows: list[tuple[str, str, str]] = []
 
     helps = [timed_process([*SIM, "--help"])[0] for _ in range(5)]
-    rows.append(("`sim --help` start-up", f"{statistics.median(helps):.2f} s", "<= 0.5 s"))
+    rows.append(("`sim --help` start-up", f"{statistics.median(helps):.2f} s", "<= 0.3 s"))
+    rows.append(
+        ("Fast engine, first compile (whole process)", f"{first_compile():.0f} s", "<= 60 s")
+    )
     weights = ",".join(str(w) for w in range(1, 52))
     quota = str(sum(range(1, 52)) // 2 + 1)
     power = timed_process(
@@ -146,15 +166,20 @@ def main() -> None:
             "well under 1 s",
         )
     )
-    for n, target in ((1000, "<= 3 s"), (10000, "<= 15 s")):
-        wall, _ = sim_run(n)
-        rows.append(
-            (f"`sim run equal_stakes -n {n:,}` (whole process, all cores)", f"{wall:.1f} s", target)
-        )
-    rate = model_rate(base, 300)
-    rows.append(("Model alone, one core", f"{rate:.0f} replications/s", ""))
+    wall, _ = sim_run(1000)
+    rows.append(
+        ("`sim run equal_stakes -n 1,000` (whole process, all cores)", f"{wall:.1f} s", "<= 2 s")
+    )
+    mesa = model_rate(base, 200, "mesa")
+    fast = model_rate(base, 2000, "fast")
+    rows.append(("Mesa engine alone, one core", f"{mesa:.0f} replications/s", ""))
+    rows.append(("Fast engine alone, one core", f"{fast:.0f} replications/s", ""))
+    rows.append(("Fast / Mesa", f"{fast / mesa:.0f}x", ""))
     if not args.quick:
         wall, peak = sim_run(100_000, memory=True)
+        rows.append(
+            ("`sim run equal_stakes -n 100,000` (whole process)", f"{wall:.0f} s", "<= 15 s")
+        )
         rows.append(
             (
                 "Peak memory, `sim run -n 100,000` (process tree, PSS)",
@@ -162,16 +187,15 @@ def main() -> None:
                 "<= 300 MB",
             )
         )
-        rows.append(("Wall time, `sim run -n 100,000`", f"{wall:.0f} s", ""))
 
     growth = []
     for n in (2, 4, 8, 16, 32):
         s = scaled(base, partners=n)
-        per = 1000 / model_rate(s, 60 if n <= 8 else 20)
+        per = 1000 / model_rate(s, 60 if n <= 8 else 20, "fast")
         growth.append((f"{n} partners, 120 months", per, per / n))
     for h in (60, 120, 240):
         s = scaled(base, horizon=h)
-        per = 1000 / model_rate(s, 100)
+        per = 1000 / model_rate(s, 100, "fast")
         growth.append((f"4 partners, {h} months", per, per / h))
 
     print(
@@ -181,7 +205,10 @@ def main() -> None:
     print("| Measure | Result | Target |\n| --- | --- | --- |")
     for name, value, target in rows:
         print(f"| {name} | {value} | {target} |")
-    print("\n| Size | ms per replication | ms per partner (or per month) |\n| --- | --- | --- |")
+    print(
+        "\n| Size (fast engine) | ms per replication | ms per partner (or per month) |"
+        "\n| --- | --- | --- |"
+    )
     for name, per, unit in growth:
         print(f"| {name} | {per:.1f} | {unit:.2f} |")
 

@@ -13,6 +13,7 @@ re-running the model. Both sit between marker comments (``<!-- params:start -->`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -267,6 +268,28 @@ def parameters(model: type[BaseModel] = Scenario, prefix: str = "", default=None
             )
         )
     return out
+
+
+def unit_of(path: str) -> str | None:
+    """The unit of a parameter named by a ``--set`` path, or None when it is not one.
+
+    ``partners.NAME.x`` and ``agenda.kinds.NAME.x`` name list items.
+    """
+    parts = path.split(".")
+    if len(parts) > 2 and parts[0] in ("partners", "investors"):
+        parts = [f"{parts[0]}[]", *parts[2:]]
+    elif len(parts) > 3 and parts[:2] == ["agenda", "kinds"]:
+        parts = ["agenda", "kinds[]", *parts[3:]]
+    wanted = ".".join(parts)
+    for p in _all_parameters():
+        if p.path == wanted:
+            return p.unit
+    return None
+
+
+@functools.cache
+def _all_parameters() -> tuple[Param, ...]:
+    return tuple(parameters())
 
 
 def _cell(text: str) -> str:

@@ -8,12 +8,31 @@ path, what is wrong, and a hint.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 #: At most this many problems are listed; the rest are counted (a list of 10,000 bad
 #: partners should not bury the first mistake under pages of the same one).
 MAX_SHOWN = 20
+
+#: Unicode categories of characters that are not shown as themselves: control, format
+#: (bidi marks, zero-width characters, the byte-order mark), surrogates, line and
+#: paragraph separators.
+INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def literal(text: str) -> str:
+    r"""``text`` with every invisible character written as ``\uXXXX``, for messages.
+
+    A message quotes what the user wrote; a newline or an ANSI escape in it must not
+    break the message's line or recolour the terminal.
+    """
+    if all(unicodedata.category(c) not in INVISIBLE for c in text):
+        return text
+    return "".join(
+        c if unicodedata.category(c) not in INVISIBLE else f"\\u{ord(c):04x}" for c in text
+    )
 
 
 @dataclass(frozen=True)
@@ -39,7 +58,7 @@ class Problem:
         if self.line:
             where += f":{self.line}:{self.column}"
         parts = [p for p in (where, self.path) if p]
-        return (": ".join(parts) + ": " if parts else "") + self.message
+        return literal((": ".join(parts) + ": " if parts else "") + self.message)
 
 
 class InputError(Exception):

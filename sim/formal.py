@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from sim.errors import InputError
+from sim.errors import InputError, literal
 from sim.power import PowerReport, VotingGame, analyse, weights_to_integers
 from sim.scenario.governance import VotingSpec
 from sim.scenario.schema import Scenario
+from sim.scenario.text import text_problem
 
 
 def quota_for(spec: VotingSpec, total: int) -> int:
@@ -117,6 +118,10 @@ def game_from_args(
     )
     if len(labels) != len(values):
         raise InputError(f"--names has {len(labels)} names for {len(values)} weights")
+    for i, label in enumerate(labels, start=1):
+        problem = text_problem(label) or ("is empty" if not label else None)
+        if problem:
+            raise InputError(f"--names: name {i} {literal(repr(label))} {problem}")
     if not 0 < quota <= sum(values):
         raise InputError(
             f"--quota must be above 0 and at most the total weight {sum(values):g}, got {quota:g}"

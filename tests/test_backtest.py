@@ -69,6 +69,13 @@ def test_base_rates_by_hand():
 def _case(tmp_path: Path, **outcome) -> Path:
     data = yaml.safe_load((ROOT / "scenarios/cases/sony_ericsson.yaml").read_text())
     data["horizon_months"] = 36
+    data["agenda"]["events"] = [e for e in data["agenda"]["events"] if e["month"] <= 36]
+    kept = len(data["agenda"]["events"])
+    data["metadata"]["sources"] = {
+        k: v
+        for k, v in data["metadata"]["sources"].items()
+        if not k.startswith("agenda.events.") or int(k.split(".")[2]) < kept
+    }
     data["metadata"]["outcome"] = outcome
     folder = tmp_path / "cases"
     folder.mkdir(exist_ok=True)
@@ -101,6 +108,75 @@ def test_backtest_runs_and_writes_csv_and_plot(tmp_path):
     # same seed, same answer (common random numbers across runs)
     again = backtest(folder, replications=6, seed=3, workers=1)
     assert again[0].shares == r.shares
+
+
+def test_control_is_lead_or_state():
+    assert classify(row("control", "Nokia", 30)).category == "LEAD"
+    assert classify(row("control", "State", 30), funder="State") == Outcome("STATE", "State", 2.5)
+
+
+def test_a_case_without_a_sources_map_is_refused(tmp_path):
+    folder = _case(tmp_path, category="BUY", who="Sony", years=2.5)
+    data = yaml.safe_load((folder / "small.yaml").read_text())
+    data["metadata"]["sources"] = ["evidence.md"]
+    (folder / "small.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(InputError, match="metadata.sources"):
+        historical_outcome(load_scenario(folder / "small.yaml"))
+
+
+def test_scores_and_a_censored_case(tmp_path):
+    folder = _case(tmp_path, category="RUN", who=None, years=2.0)
+    (r,) = backtest(folder, replications=6, seed=3, workers=1)
+    assert r.censored
+    for k in ("model", "baseline", "exponential"):
+        assert r.scores[k]["brier"] is None and r.scores[k]["log"] is None
+    # the exponential baseline's censored timing score is -log S(2 years), smoothed over 6
+    survive = 0.5 ** (2 / 7)
+    assert r.scores["exponential"]["timing"] == pytest.approx(-math.log((survive * 6 + 1) / 8))
+    alive = sum(o.category == "RUN" or o.years > 2 for o in r.outcomes)
+    assert r.scores["model"]["timing"] == pytest.approx(-math.log((alive + 1) / 8), abs=0.05)
+
+
+def test_sim_backtest_json_and_manifest(tmp_path):
+    import json
+
+    folder = _case(tmp_path, category="BUY", who="Sony", years=2.5)
+    cmd = [sys.executable, "-m", "sim", "backtest", str(folder), "-n", "4", "-j", "1"]
+    done = subprocess.run(
+        [*cmd, "--seed", "9", "--json", "-o", str(tmp_path / "o")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data["score"]) == {"model", "baseline", "exponential"}
+    for forecast in data["score"].values():
+        assert {"brier", "log", "timing"} <= set(forecast)
+    (case,) = data["cases"]
+    assert case["case"] == "small" and case["actual"]["category"] == "BUY"
+    assert math.isfinite(case["scores"]["baseline"]["log"])  # LEAD etc. at 0: floored
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    import hashlib
+
+    digest = hashlib.sha256((folder / "small.yaml").read_bytes()).hexdigest()
+    assert manifest["seed"] == 9 and manifest["case_sha256"] == {"small": digest}
+
+
+def test_write_doc_fills_the_markers_and_says_the_verdict(tmp_path):
+    folder = _case(tmp_path, category="BUY", who="Sony", years=2.5)
+    doc = tmp_path / "doc.md"
+    doc.write_text("# Doc\n\n<!-- backtest:start -->\nold\n<!-- backtest:end -->\ntail\n")
+    cmd = [sys.executable, "-m", "sim", "backtest", str(folder), "-n", "3", "-j", "1"]
+    done = subprocess.run(
+        [*cmd, "-o", str(tmp_path / "o"), "--write-doc", str(doc)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    text = doc.read_text()
+    assert "old" not in text and text.endswith("tail\n")
+    assert "| small | BUY Sony, 2.5 y |" in text and "Verdict over all cases:" in text
+    assert "Measured on this machine" in text
+    plain = tmp_path / "plain.md"
+    plain.write_text("no markers\n")
+    bad = subprocess.run([*cmd, "--write-doc", str(plain)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "markers" in bad.stderr
 
 
 def test_sim_backtest_cli(tmp_path):

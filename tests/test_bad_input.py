@@ -465,6 +465,7 @@ COMMANDS = {
     "compare": ["compare", "{good}", "{f}"],
     "sweep": ["sweep", "{f}", "--set", "horizon_months=12,24"],
     "viz": ["viz", "{f}", "--port", "1"],
+    "play": ["play", "{f}", "--port", "1"],
     "backtest": ["backtest", "{dir}", "-n", "2", "-o", "{out}"],
 }
 
@@ -477,6 +478,8 @@ def test_every_command_locates_the_problem(tmp_path, capsys, monkeypatch, comman
     assert command in names
     if command == "viz":
         pytest.importorskip("solara", reason="sim viz checks its extra before the scenario")
+    if command == "play":
+        pytest.importorskip("uvicorn", reason="sim play checks its extra before the scenario")
     cases = tmp_path / "cases"
     cases.mkdir()
     f = write(cases, edit("    salience: {tech: 1}", "    salince: {tech: 1}"), "bad.yaml")

@@ -1,9 +1,13 @@
-"""The dashboard's Solara components, rendered headless (as Mesa tests its own components).
+"""The dashboard's pieces, rendered headless (as Mesa tests its own Solara components).
 
-Skipped when the ``viz`` extra (solara, mesa[viz]) is not installed.
+The knobs, the monthly rows, the SVG charts and the events as HTML are plain functions;
+the page itself is rendered with ``solara.render`` and driven through its control bar's
+events, as the browser would. Skipped when the ``viz`` extra (solara) is not installed.
 """
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
@@ -11,15 +15,12 @@ solara = pytest.importorskip("solara", reason="the dashboard needs the viz extra
 vw = pytest.importorskip("ipyvuetify")
 widgets = pytest.importorskip("ipywidgets")
 
-from mesa.visualization.solara_viz import (  # noqa: E402
-    ModelController,
-    ModelCreator,
-    _wrap_component,
-)
-
 from sim.scenario.loader import load_scenario  # noqa: E402
-from sim.viz import app  # noqa: E402
-from sim.viz.design import apply_knobs, knobs  # noqa: E402
+from sim.viz import app, state  # noqa: E402
+from sim.viz.charts import Chart, Series, svg  # noqa: E402
+from sim.viz.design import apply_knobs, knobs, plain  # noqa: E402
+from sim.viz.events import latest_html  # noqa: E402
+from sim.viz.figures import influence  # noqa: E402
 
 EQUAL = "scenarios/equal_stakes.yaml"
 
@@ -47,6 +48,13 @@ def test_knobs_round_trip_and_apply(base):
     assert changed.partners[3].name == "NEC" and changed.partners[3].veto.tolerance == 0.2
 
 
+def test_every_choice_has_plain_words(base):
+    for spec in knobs(base).values():
+        for name in spec.get("values", []):
+            assert "_" not in plain(name) and plain(name)[0].isupper()
+    assert plain("unanimity") == "Unanimity"
+
+
 def test_dashboard_model_records_a_series(base):
     model = app.first_model(base)
     for _ in range(3):
@@ -62,44 +70,75 @@ def test_bad_seed_is_refused(base):
         app.DashboardVenture(base, seed="twelve")
 
 
-@solara.component
-def Harness(model, params, base):
-    """Mesa's controller and parameter card sharing parameters, plus our components."""
-    ModelController(
-        model,
-        model_parameters=params,
-        play_interval=solara.reactive(100),
-        render_interval=solara.reactive(1),
-        use_threads=solara.reactive(False),
+def test_svg_chart_draws_lines_gaps_and_markers():
+    chart = Chart(
+        "Influence share",
+        [1, 2, 3, 4],
+        [Series("A & B", "#000", [0.2, 0.3, math.nan, 0.4])],
+        12,
+        y_max=0.6,
+        hlines=[(0.35, "leader threshold")],
+        vlines=[(3, "Sony leaves")],
     )
-    ModelCreator(model, {"base": base, **knobs(base)}, model_parameters=params)
-    for component in app.COMPONENTS:  # wrapped as SolaraViz wraps them: redrawn on each step
-        _wrap_component(component)(model.value)
+    text = svg(chart)
+    assert text.startswith("<svg") and text.endswith("</svg>")
+    assert text.count("<polyline") == 2  # the NaN month splits the line
+    assert "leader threshold" in text and "Sony leaves" in text and "A &amp; B" in text
 
 
-def _images(rc):
-    return [bytes(w.value) for w in rc.find(widgets.Image).widgets]
+def test_influence_chart_marks_threshold_and_exits(base):
+    data = base.model_dump(mode="json", exclude_none=True)
+    data["governance"]["lock_up_months"] = 0
+    data["partners"][0]["outside_option"] = 3.0  # SoftBank leaves as soon as it may
+    data["partners"][0]["patience"] = 1
+    from sim.scenario.loader import validate_mapping
+
+    scenario = validate_mapping(data)
+    model = app.DashboardVenture(scenario, 3)
+    while model.running and not state.exits(model):
+        model.step()
+    chart = influence(model, model.series)
+    assert chart.hlines[0][0] == pytest.approx(state.leader_threshold(model))
+    assert any("leaves" in label for _, label in chart.vlines)
 
 
-def test_step_updates_charts_and_events_and_reset_runs_the_new_design(base):
-    model = solara.reactive(app.first_model(base))
-    params = solara.reactive({})
-    _, rc = solara.render(Harness(model, params, base), handle_error=False)
-    before = _images(rc)
-    assert len(before) == 3
-    assert "Nothing has happened yet" in app.events_markdown(model.value)
+def test_events_are_escaped_html_without_markdown(base):
+    model = app.first_model(base)
+    assert "Nothing has happened yet" in latest_html(model)
+    for _ in range(6):
+        model.step()
+    html = latest_html(model)
+    assert "<h3>Month 6" in html and "$" not in html
 
-    rc.find(vw.Btn, children=["Step"]).widget.click()
-    assert model.value.month == 1
-    after = _images(rc)
-    assert all(a != b for a, b in zip(before, after, strict=True))
-    assert "### Month 1" in app.events_markdown(model.value)
 
-    # change a control: the rule for reserved matters, then reset
-    rule = rc.find(vw.Select, label="Voting rule (reserved matters)").widget
+def _bar(rc):
+    return rc.find(vw.VuetifyTemplate, title=f"consortium-sim · {app.base_scenario().name}").widget
+
+
+def test_page_steps_and_resets_with_a_changed_knob(base):
+    _, rc = solara.render(app.Dashboard(base), handle_error=False)
+    bar = _bar(rc)
+    charts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+    assert bar.month == 0 and bar.running
+    bar.vue_step(None)
+    assert bar.month == 1 and bar.version == 1
+    after = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+    assert after != charts and any("Month 1" in h for h in after)
+
+    rule = rc.find(vw.Select, label="Voting rule (board matters)").widget
+    assert {i["text"] for i in rule.items} == {"Unanimity", "Simple majority", "Qualified majority"}
     rule.v_model = "simple_majority"
-    assert params.value["reserved_rule"] == "simple_majority"
-    rc.find(vw.Btn, children=["Reset"]).widget.click()
-    assert model.value.month == 0
-    assert model.value.scenario.governance.reserved.rule == "simple_majority"
-    assert "reserved matters by simple majority" in app.design_markdown(model.value)
+    bar.vue_reset(None)
+    assert bar.month == 0
+    assert any(
+        "board matters by simple majority" in w.unsafe_innerHTML
+        for w in rc.find(solara.widgets.HTML).widgets
+    )
+
+
+def test_a_bad_seed_is_shown_not_raised(base):
+    _, rc = solara.render(app.Dashboard(base), handle_error=False)
+    seed = rc.find(vw.TextField, label="Seed").widget
+    seed.v_model = "twelve"
+    _bar(rc).vue_reset(None)
+    assert any("whole number" in w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)

@@ -204,3 +204,89 @@ def test_influence_changes_decisions():
     la = np.nanmean([r["reserved_latency_rmst"] for r in a])
     lb = np.nanmean([r["reserved_latency_rmst"] for r in b])
     assert la != pytest.approx(lb, rel=1e-3)
+
+
+# --- state funder and minority investors -------------------------------------------------------
+
+
+def _with_funder(rule, month=1, **votes):
+    """P0 (0.2) proposes on a reserved matter at 0.5; P1 (0.3) agrees; the funder's ideal
+    is 0.9 and it accepts no loss. ``votes`` are the funder's contingent votes."""
+    base = pure_spatial(
+        [[0.2], [0.3]],
+        rule,
+        proposer=0,
+        months=4,
+        events=[{"type": "issue", "month": month, "kind": "board"}],
+        reserved=True,
+    ).model_dump()
+    base["state_funder"] = {
+        "name": "Fund",
+        "positions": {"d0": 0.9},
+        "veto": {"tolerance": 0.0, "concession": 0.0},
+        "votes": {"normal": 0.01, "distress": 0.4, "veto_in_distress": False} | votes,
+    }
+    return Venture(build(base), seed=1).run()
+
+
+def test_state_funder_votes_matter_where_the_rule_weighs_them():
+    """Under a simple majority the funder's contingent share of the votes decides: with
+    1% of the votes the partners pass P0's ideal in month 1; with 60% the funder's no
+    blocks every move. Under unanimity it is not a voter in normal times (its normal share
+    changes nothing); in distress its golden share's veto blocks."""
+    majority = {"rule": "simple_majority"}
+    assert _with_funder(majority, normal=0.01).decisions == [(1, 0, True)]
+    assert _with_funder(majority, normal=0.6).decisions == []
+    unanimity = {"rule": "unanimity"}
+    assert _with_funder(unanimity, normal=0.01).decisions == [(1, 0, True)]
+    assert _with_funder(unanimity, normal=0.6).decisions == [(1, 0, True)]
+    # Distress is judged at the end of each month: from month 2 on it always holds here.
+    always = {"distress_below": 5.0}
+    assert _with_funder(unanimity, 2, **always, veto_in_distress=False).decisions == [(2, 0, True)]
+    assert _with_funder(unanimity, 2, **always, veto_in_distress=True).decisions == []
+
+
+def test_minority_investors_buy_a_leavers_shares_under_pre_emption():
+    """C (stake 0.2) leaves; A, B (0.2 each) and an investor with money (0.2) take its
+    shares pro rata: a third each, so the investor ends at 0.2 + 0.2 / 3."""
+    base = scripted(governance={"lock_up_months": 10, "exit_notice_months": 2})
+    base["partners"][2] = partner("C", 0.9, outside_option=2.0, patience=3)
+    base["investors"] = [{"name": "Fund", "stake": 0.2, "capital": 100.0}]
+    v = run(base)
+    assert v.fracture == (12, "C", "exit")
+    assert v.investors[0].stake == pytest.approx(0.2 + 0.2 / 3)
+    assert [round(p.stake, 6) for p in v.holders] == [round(0.2 + 0.2 / 3, 6)] * 2 + [0.0]
+
+
+def test_reform_looks_at_the_current_leader_not_the_first():
+    """Reform into a single-leader company goes to the leader of the moment: P0 led once
+    (first_leader), P1 leads now; decisions are slow and the others are unhappy."""
+    data = conceding(governance={"reform": {"enabled": True, "latency_months": 1.0}})
+    v = Venture(build(data), seed=1)
+    a, b, c = v.holders
+    v.first_leader, v.leader = ("A", 3), b
+    for month in (5, 6, 7):
+        v.ledger.decided(month, 9, True)
+    for p in (a, c):
+        p.satisfaction = p.outside_option - 1.0
+    v._consider_reform(8)
+    assert v.termination == ("reform", "B") and v.final_state == "reformed"
+
+
+def test_the_story_names_the_chair_and_the_threshold_of_its_month():
+    """The trace announces each chair hand-over, and the leader line quotes the threshold
+    of the month it was reached (1/n + margin for the partners in the venture then)."""
+    from sim.reports.teller import tell
+
+    v = Venture(load_scenario("scenarios/equal_stakes.yaml").scenario, 0, record_events=True)
+    chairs = [line.text for m in tell(v.run()) for line in m.lines if line.kind == "chair"]
+    assert chairs[0] == "SoftBank chairs the board first."
+    assert chairs[1] == "Honda takes the chair for the next term."
+    scenario = load_scenario("scenarios/governance/designated_leader.yaml").scenario
+    for seed in range(20):
+        v = Venture(scenario, seed, record_events=True).run()
+        leaders = [e for e in v.log.events if e.kind == "leader"]
+        if leaders:
+            break
+    told = [line for m in tell(v) for line in m.lines if line.kind == "leader"]
+    assert f"{leaders[0].data['threshold']:.0%}" in told[0].text

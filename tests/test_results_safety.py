@@ -106,14 +106,15 @@ def test_an_interrupted_run_says_so_and_leaves_no_summary(tmp_path):
     assert not list(out.glob(".*.tmp"))
 
 
-def test_the_dashboard_listens_on_this_machine_only_by_default():
+@pytest.mark.parametrize("name", ["viz", "play"])
+def test_the_dashboard_and_room_listen_on_this_machine_only_by_default(name):
     import typer
 
     from sim.cli.app import app
 
-    command = typer.main.get_command(app).commands.get("viz")
+    command = typer.main.get_command(app).commands.get(name)
     if command is None:
-        pytest.skip("sim viz is not built yet")
+        pytest.skip(f"sim {name} is not built yet")
     host = next(p for p in command.params if p.name == "host")
     assert host.default == "127.0.0.1"
 

@@ -28,7 +28,7 @@ def test_the_library_is_complete():
         "two_partner_50_50",
     }
     assert expected <= names
-    assert len(CASES) >= 5
+    assert len(CASES) >= 12
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
@@ -55,7 +55,10 @@ def test_case_carries_its_history(path):
     loaded = load_scenario(path)
     outcome = historical_outcome(loaded)
     assert outcome.years * 12 <= loaded.scenario.horizon_months
-    assert loaded.scenario.metadata["sources"]
+    sources = loaded.scenario.metadata["sources"]
+    # every sourced value names evidence.md and its section (validated to be a real path)
+    assert isinstance(sources, dict) and all("evidence.md" in v for v in sources.values())
+    assert "metadata.outcome" in sources
 
 
 def test_generic_venture_leaves_calibrated_parameters_at_defaults():

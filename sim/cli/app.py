@@ -15,7 +15,7 @@ from typing import IO, Annotated, Any, Protocol
 import typer
 
 from sim.cli import execution
-from sim.errors import InputError
+from sim.errors import InputError, Problem
 
 app = typer.Typer(
     name="sim",
@@ -37,6 +37,23 @@ Scenario = Annotated[
 
 def _err(text: str) -> None:
     typer.echo(text, err=True)
+
+
+def load(path: Path):
+    """Read and validate a scenario file; print its warnings (valid but doubtful) on stderr.
+
+    ``path`` is a file, or the name of a shipped scenario (:func:`sim.scenario.shipped.resolve`).
+
+    Returns:
+        The :class:`~sim.scenario.loader.LoadedScenario`.
+    """
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.shipped import resolve
+
+    loaded = load_scenario(resolve(path))
+    for warning in loaded.warnings:
+        _err(f"warning: {warning}")
+    return loaded
 
 
 def _positive(name: str, value: int | None, limit: int | None = None, hint: str = "") -> None:
@@ -65,10 +82,7 @@ def check_counts(replications: int | None, workers: int | None, seed: int | None
 @app.command()
 def validate(scenario: Scenario) -> None:
     """Check a scenario file and say exactly what is wrong and where."""
-    from sim.scenario.loader import load_scenario
-    from sim.scenario.shipped import resolve
-
-    loaded = load_scenario(resolve(scenario))
+    loaded = load(scenario)
     s = loaded.scenario
     typer.echo(
         f"{scenario}: valid. {s.name}: {len(s.partners)} partners, "
@@ -107,12 +121,10 @@ def run(
     uncertainty. --central runs it at the distributions' central values only.
     """
     from sim import api
-    from sim.scenario.loader import load_scenario
-    from sim.scenario.shipped import resolve
 
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
-    loaded = load_scenario(resolve(scenario))
+    loaded = load(scenario)
     execution.prepare_engine(engine, [loaded.scenario])
     if loaded.uncertain and not central:
         execution.check_uncertain(resume, fmt, None, samples)
@@ -129,7 +141,7 @@ def run(
     else:
         n, seed = replications or s.replications, s.seed if seed is None else seed
     with (
-        execution.stoppable(f"sim run {scenario} --resume {{folder}}"),
+        execution.stoppable(f"sim run {execution.shown_arg(scenario)} --resume {{folder}}"),
         progress_bar(n, f"{Path(scenario).name}", quiet=as_json) as advance,
     ):
         res = api.run(
@@ -147,13 +159,26 @@ def run(
             scheduler=scheduler,
             engine=engine,
         )
-    if as_json:
-        typer.echo(json.dumps(res.summary, indent=2))
-    else:
-        summary_table(res.summary)
-        power_gap_table(res.summary)
-        typer.echo(f"Results: {res.folder}")
-    execution.exit_if_failures(res.summary, scenario, res.folder)
+    try:
+        if as_json:
+            typer.echo(json.dumps(res.summary, indent=2))
+        else:
+            summary_table(res.summary)
+            power_gap_table(res.summary)
+            typer.echo(f"Results: {res.folder}")
+        execution.exit_if_failures(res.summary, scenario, res.folder)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        if resume is None:
+            raise
+        # A resumed complete run shows the summary.json it kept (from before its sha256 was
+        # recorded in the manifest): one that lacks what a run writes is damaged.
+        raise InputError(
+            Problem(
+                "is damaged (it lacks what a run writes): rerun without --resume (into a new "
+                "folder), or restore it from a backup",
+                file=str(res.folder / "summary.json"),
+            )
+        ) from None
 
 
 def _run_uncertain(
@@ -221,9 +246,7 @@ def power(
     if scenario is not None:
         if quota is not None or weights is not None:
             raise InputError("give either a scenario or --quota and --weights, not both")
-        from sim.scenario.loader import load_scenario
-
-        games = game_from_scenario(load_scenario(scenario).scenario, exact)
+        games = game_from_scenario(load(scenario).scenario, exact)
     else:
         games = game_from_args(quota, weights, names, exact)
     if json_out:
@@ -300,6 +323,7 @@ import sim.cli.backtest  # noqa: E402,F401
 import sim.cli.compare  # noqa: E402,F401
 import sim.cli.docs  # noqa: E402,F401
 import sim.cli.experiment  # noqa: E402,F401
+import sim.cli.play  # noqa: E402,F401
 import sim.cli.scenarios  # noqa: E402,F401
 import sim.cli.sensitivity  # noqa: E402,F401
 import sim.cli.sweep  # noqa: E402,F401

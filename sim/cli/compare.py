@@ -55,11 +55,10 @@ def compare(
     execution.check(executor, scheduler, resume, out)
 
     from sim import api
+    from sim.cli.app import load
     from sim.cli.render import progress_bar
-    from sim.scenario.loader import load_scenario
-    from sim.scenario.shipped import resolve
 
-    designs = [load_scenario(resolve(s)) for s in scenarios]  # all validated before any run
+    designs = [load(s) for s in scenarios]  # all validated before any run
     execution.prepare_engine(engine, [d.scenario for d in designs])
     first = designs[0].scenario
     if any(d.uncertain for d in designs) and not central:
@@ -115,6 +114,7 @@ def finish(res, metrics: list[str] | None = None) -> None:
 def comparison_table(comp, metrics: list[str] | None = None) -> None:
     """Print each metric (all, or ``metrics``) per design with the paired difference."""
     from rich.table import Table
+    from rich.text import Text
 
     from sim.cli.render import console
     from sim.experiment.summary import HEADLINES
@@ -135,7 +135,7 @@ def comparison_table(comp, metrics: list[str] | None = None) -> None:
     for h, (title, rows) in zip(HEADLINES, cells(comp), strict=True):
         if metrics is not None and h.key not in metrics:
             continue
-        t.add_row(f"[bold]{title}[/bold]", "", "")
+        t.add_row(Text(title, style="bold"), "", "")
         for i, (label, estimate, diff) in enumerate(rows):
             t.add_row(f"  {label}", estimate, diff, end_section=i == len(rows) - 1)
     console().print(t)

@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from sim.errors import InputError
+from sim.errors import InputError, literal
 
 ReplicationsOpt = Annotated[
     int | None,
@@ -119,8 +119,12 @@ def check(executor: str, scheduler: str | None, resume: Path | None, out: Path |
     """Reject option combinations that cannot work, before any work starts."""
     if executor not in ("local", "serial", "dask"):
         raise InputError(f"--executor must be local, serial or dask, got {executor!r}")
-    if scheduler and executor != "dask":
+    if scheduler is not None and executor != "dask":
         raise InputError("--scheduler is for --executor dask: add --executor dask")
+    if scheduler is not None:
+        from sim.experiment.executors import check_scheduler
+
+        check_scheduler(scheduler)
     if executor == "dask":
         from sim.experiment.executors import require_dask
 
@@ -138,8 +142,16 @@ def resume_hint() -> str:
         elif arg in ("-o", "--out", "--resume"):
             skip = True
         elif not arg.startswith(("--out=", "--resume=")):
-            args.append(shlex.quote(arg).replace("{", "{{").replace("}", "}}"))
+            args.append(shown_arg(arg))
     return " ".join(["sim", *args, "--resume {folder}"])
+
+
+def shown_arg(arg: str | Path) -> str:
+    r"""An argument as a command line to copy shows it, for :meth:`str.format`.
+
+    Shell-quoted, braces doubled, invisible characters written as ``\uXXXX``.
+    """
+    return literal(shlex.quote(str(arg))).replace("{", "{{").replace("}", "}}")
 
 
 @contextlib.contextmanager

@@ -21,14 +21,17 @@ PIPED_WIDTH = 140  # columns when the output is not a terminal (a file, a pipe, 
 
 
 def console(stderr: bool = False) -> Console:
-    """A console; when writing to a file or pipe, wide enough that tables are not cut.
+    """A console that shows text as written; wide enough for tables in a file or pipe.
 
-    Rich falls back to 80 columns without a terminal, which truncates the cells of wide
-    tables (sweeps, comparisons); ``COLUMNS`` still wins when set.
+    Names and titles come from the user's scenario, so console markup (``[bold]``,
+    ``[/b]``) and emoji codes (``:smile:``) in them are shown literally, never interpreted:
+    styles are given as :class:`rich.text.Text` styles instead. Rich falls back to 80
+    columns without a terminal, which truncates the cells of wide tables (sweeps,
+    comparisons); ``COLUMNS`` still wins when set.
     """
-    out = Console(stderr=stderr, highlight=False)
+    out = Console(stderr=stderr, highlight=False, markup=False, emoji=False)
     if not out.is_terminal and "COLUMNS" not in os.environ:
-        out = Console(stderr=stderr, highlight=False, width=PIPED_WIDTH)
+        out = Console(stderr=stderr, highlight=False, markup=False, emoji=False, width=PIPED_WIDTH)
     return out
 
 
@@ -43,7 +46,7 @@ def progress_bar(total: int, label: str, quiet: bool = False) -> Iterator[Callab
         yield lambda k: None
         return
     columns = (
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # the label holds a file name
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("replications"),

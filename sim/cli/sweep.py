@@ -45,12 +45,11 @@ def sweep(
     execution.check(executor, scheduler, resume, out)
 
     from sim import api
+    from sim.cli.app import load
     from sim.cli.render import progress_bar
     from sim.experiment.sweep import build_points, parse_setting
-    from sim.scenario.loader import load_scenario
-    from sim.scenario.shipped import resolve
 
-    loaded = load_scenario(resolve(scenario))
+    loaded = load(scenario)
     execution.prepare_engine(engine, [loaded.scenario])
     parsed = [parse_setting(s) for s in settings]
     points = len(build_points(loaded.scenario, parsed))  # fail fast, before the bar

@@ -29,9 +29,13 @@ STYLES = {
 def trace(
     scenario: Scenario,
     seed: Annotated[
-        int,
-        typer.Option("--seed", help="Replication seed: a value of the seed column of runs.csv."),
-    ],
+        int | None,
+        typer.Option(
+            "--seed",
+            help="Replication seed: a value of the seed column of runs.csv (required "
+            "unless --moves gives it).",
+        ),
+    ] = None,
     months: Annotated[
         int | None, typer.Option("--months", help="Show only the first M months.")
     ] = None,
@@ -41,24 +45,39 @@ def trace(
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write to this file instead of stdout.")
     ] = None,
+    moves: Annotated[
+        Path | None,
+        typer.Option(
+            "--moves",
+            help="A room session's record (saved by sim play): tell the room's history, "
+            "with the people's moves and the record's seed.",
+        ),
+    ] = None,
 ) -> None:
     """Tell one replication month by month: proposals, votes and why, deadlocks, exits."""
     from sim.reports.trace import FORMATS
 
     if fmt not in FORMATS:
         raise InputError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
-    if not 0 <= seed < 2**63:
+    if seed is None and moves is None:
+        raise InputError("--seed is required (a value of the seed column of runs.csv)")
+    if seed is not None and not 0 <= seed < 2**63:
         raise InputError(
             f"--seed must be between 0 and 2^63-1, got {seed} (use a seed listed in runs.csv)"
         )
     if months is not None and months < 1:
         raise InputError(f"--months must be at least 1, got {months}")
-    if out is not None and not out.parent.is_dir():
-        raise InputError(f"-o/--out: folder {out.parent} does not exist; create it first")
+    if out is not None:
+        _check_out(out)
+    from sim.cli.app import load
     from sim.reports import trace as report
-    from sim.scenario.loader import load_scenario
 
-    told = report.trace(load_scenario(scenario).scenario, seed, months)
+    loaded = load(scenario).scenario
+    if moves is not None:
+        told = report.told(_room_history(loaded, moves, seed), months)
+    else:
+        assert seed is not None  # checked above
+        told = report.trace(loaded, seed, months)
     if fmt == "json":
         text = report.to_json(told)
     elif fmt == "md":
@@ -76,6 +95,36 @@ def trace(
         typer.echo(text, nl=False)
 
 
+def _check_out(out: Path) -> None:
+    """Refuse an ``-o`` that is a folder, an existing file, or in a missing folder."""
+    if out.is_dir():
+        raise InputError(
+            f"-o/--out: {out} is a folder; give a file name inside it, e.g. {out / 'trace.md'}"
+        )
+    if out.exists() or out.is_symlink():
+        raise InputError(
+            f"-o/--out: {out} already exists; a trace never overwrites a file: choose another "
+            "name, or move that file away"
+        )
+    if not out.parent.is_dir():
+        raise InputError(f"-o/--out: folder {out.parent} does not exist; create it first")
+
+
+def _room_history(scenario, path: Path, seed: int | None):
+    """The venture a room session's record replays to (its scenario must be ``scenario``)."""
+    from sim.play.session import Record, replay
+
+    try:
+        record = Record.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError) as e:
+        raise InputError(f"--moves: {path} is not a record saved by sim play ({e})") from e
+    if record.load_scenario() != scenario:
+        raise InputError(f"--moves: {path} was recorded with another scenario than this one")
+    if seed is not None and seed != record.seed:
+        raise InputError(f"--moves: {path} was played with seed {record.seed}, not {seed}")
+    return replay(record)
+
+
 def _terminal() -> bool:
     import sys
 
@@ -87,7 +136,8 @@ def _colour(told) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=True)
+    # Names and titles are the user's: markup and emoji codes in them are shown as written.
+    console = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
     console.print(Text(told.title, style="bold"))
     console.print(f"Replication seed {told.seed}, {told.horizon_months}-month horizon.\n")
     console.print(Text("The partners:", style="bold"))

@@ -59,10 +59,18 @@ def viz(
             "the dashboard needs the viz extra: pip install 'consortium-sim[viz]' "
             f"(missing: {', '.join(missing)})"
         )
-    from sim.scenario.loader import load_scenario
+    from sim.cli.app import load
 
-    loaded = load_scenario(scenario)  # fail here, with a located message, not in the browser
-    env = dict(os.environ, **{SCENARIO_ENV: str(Path(loaded.path).resolve())})
+    loaded = load(scenario)  # fail here, with a located message, not in the browser
+    env = dict(
+        os.environ,
+        **{SCENARIO_ENV: str(Path(loaded.path).resolve())},
+        SOLARA_THEME_SHOW_BANNER="false",  # the projector's corner is for the events
+        SOLARA_THEME_TITLE="consortium-sim",
+        # Solara warns on every plain-http page served under a name other than localhost;
+        # a room's laptop serves plain http, and the teacher's terminal should stay quiet.
+        PYTHONWARNINGS="ignore:Cookies with samesite=none require https:UserWarning",
+    )
     typer.echo(f"Dashboard for {loaded.scenario.name}: http://{host}:{port}  (Ctrl-C stops it)")
     code = serve(solara_command(port, host), env)
     if code not in (0, -2, -15, 130):

@@ -15,7 +15,13 @@ the venture reformed into a single-leader company), ``STATE`` (the state funder 
 the de facto leader), ``EXIT`` (a member left, the venture runs on) and ``RUN`` (still
 running). Each replication is classified by :func:`classify`; :func:`backtest` runs every
 case with :func:`~sim.experiment.runner.run_experiment` and reports the simulated
-distribution of categories and timing against the actual one.
+distribution of categories and timing against the actual one, scored with proper scores
+against two baselines (:mod:`sim.experiment.scoring`; :func:`report` gives the totals).
+
+A case still running is ``{category: RUN, years: <years observed>}``: it is
+right-censored at the years observed. ``metadata.sources`` maps each field path whose
+value is sourced to its source (checked to name real paths); every other value is a
+default.
 
 The same classification gives the base rates that calibration targets
 (:func:`base_rates`: termination within seven years, the annual hazard, the share of
@@ -33,11 +39,12 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import InputError, Problem
-from sim.experiment import stats
+from sim.experiment import scoring, stats
 from sim.experiment.runner import run_experiment
 from sim.experiment.summary import summarise
 from sim.scenario.loader import LoadedScenario, load_scenario
 
+FORECASTS = scoring.FORECASTS
 CATEGORIES = ("BUY", "DISS", "LEAD", "STATE", "EXIT", "RUN")
 EVIDENCE_CATEGORY = {
     "BUY": "BUY",
@@ -54,6 +61,7 @@ TERMINATION_CATEGORY = {
     "liquidated": "DISS",
     "wind_up": "DISS",
     "reform": "LEAD",
+    "control": "LEAD",  # a holder took a majority of the equity; STATE when the state funder
 }
 
 
@@ -87,11 +95,10 @@ def classify(row: dict, funder: str | None = None) -> Outcome:
         The replication's outcome; years = months / 12.
     """
     if row["termination"]:
-        return Outcome(
-            TERMINATION_CATEGORY.get(row["termination"], "DISS"),
-            row["termination_by"],
-            row["months"] / 12,
-        )
+        category = TERMINATION_CATEGORY.get(row["termination"], "DISS")
+        if row["termination"] == "control" and funder is not None:
+            category = "STATE" if row["termination_by"] == funder else category
+        return Outcome(category, row["termination_by"], row["months"] / 12)
     if row["leader"]:
         category = "STATE" if funder is not None and row["leader"] == funder else "LEAD"
         return Outcome(category, row["leader"], row["leader_month"] / 12)
@@ -173,6 +180,16 @@ class CaseResult:
             (None when it never happened in simulation).
         timing_rank: share of simulated outcomes of the actual category that came no later
             than the actual one (0.5 = the actual timing is the simulated median).
+        censored: the case is still running (``RUN``), censored at ``actual.years``.
+        scores: per forecast (:data:`~sim.experiment.scoring.FORECASTS`), its scores
+            (:data:`~sim.experiment.scoring.SCORES`; lower is better).
+        forecast_shares: per forecast, its probability of each category.
+        sha256: the case file's digest.
+        sourced: the field paths ``metadata.sources`` names as sourced.
+        episode_of: the case this one is a later episode of (``metadata.episode_of``), or
+            "" for a venture's first (independent) case.
+        conditional: the case is scripted on a pre-outcome fact that all but gives the
+            outcome (``metadata.conditional`` says which), so it is not a blind forecast.
         summary: the run's summary (as :func:`~sim.experiment.summary.summarise`).
         outcomes: each replication's outcome.
     """
@@ -187,6 +204,13 @@ class CaseResult:
     p_actual_who: float | None
     years_q: list[float] | None
     timing_rank: float | None
+    censored: bool
+    scores: dict[str, dict[str, float | None]]
+    forecast_shares: dict[str, dict[str, float]]
+    sha256: str
+    sourced: list[str]
+    episode_of: str
+    conditional: bool
     summary: dict = field(repr=False)
     outcomes: list[Outcome] = field(repr=False)
 
@@ -218,13 +242,33 @@ def historical_outcome(loaded: LoadedScenario) -> Outcome:
             )
         )
     years = meta.get("years")
-    if not isinstance(years, int | float) or years <= 0:
+    if not isinstance(years, int | float) or isinstance(years, bool) or years <= 0:
         raise InputError(located(f"years must be a positive number, got {years!r}"))
     if years * 12 > loaded.scenario.horizon_months:
         raise InputError(
             located(
                 f"the outcome came after {years} years but horizon_months is "
                 f"{loaded.scenario.horizon_months}: raise the horizon past the outcome"
+            )
+        )
+    sources = loaded.scenario.metadata.get("sources")
+    if not isinstance(sources, dict) or not sources:
+        raise InputError(
+            Problem(
+                "a case names the source of each sourced value: metadata: {sources: "
+                "{<field path>: <source>}} (e.g. partners.0.stake: 'evidence.md (b) ...'); "
+                "every value not listed is a default",
+                file=loaded.path,
+                path="metadata.sources",
+            )
+        )
+    episode = loaded.scenario.metadata.get("episode_of")
+    if episode is not None and not isinstance(episode, str):
+        raise InputError(
+            Problem(
+                "episode_of names the case file (stem) this episode continues",
+                file=loaded.path,
+                path="metadata.episode_of",
             )
         )
     return Outcome(EVIDENCE_CATEGORY[category], str(meta.get("who") or ""), float(years))
@@ -258,6 +302,19 @@ def run_case(
     funder = s.state_funder.name if s.state_funder is not None else None
     exp = run_experiment(s, replications, seed, workers, progress)
     outcomes = [classify(r, funder) for r in exp.rows]
+    censored = actual.category == "RUN"
+    horizon = s.horizon_months / 12
+    forecasts = {
+        "model": scoring.empirical(
+            [o.category for o in outcomes], [o.years for o in outcomes], horizon, CATEGORIES
+        ),
+        **{k: scoring.parametric(k, horizon, CATEGORIES, len(outcomes)) for k in FORECASTS[1:]},
+    }
+    scores = {
+        k: scoring.score(f, actual.category, actual.years, censored, horizon)
+        for k, f in forecasts.items()
+    }
+    sources = s.metadata.get("sources")
     n = len(outcomes)
     counts = Counter(o.category for o in outcomes)
     same = [o for o in outcomes if o.category == actual.category]
@@ -276,6 +333,13 @@ def run_case(
         p_actual_who=(sum(o.who == actual.who for o in same) / n) if actual.who else None,
         years_q=[float(q) for q in np.quantile(years, [0.1, 0.5, 0.9])] if len(same) else None,
         timing_rank=float(np.mean(years <= actual.years)) if len(same) else None,
+        censored=censored,
+        scores=scores,
+        forecast_shares={k: dict(f.categories) for k, f in forecasts.items()},
+        sha256=loaded.sha256,
+        sourced=sorted(map(str, sources)) if isinstance(sources, dict) else [],
+        episode_of=str(s.metadata.get("episode_of") or ""),
+        conditional=bool(s.metadata.get("conditional")),
         summary=summarise(exp, Path(loaded.path).name),
         outcomes=outcomes,
     )
@@ -312,37 +376,3 @@ def backtest(
         tick = (lambda k, stem=stem: progress(stem, k)) if progress else None
         out.append(run_case(case, replications, seed, workers, tick))
     return out
-
-
-CSV_COLUMNS = (
-    ["case", "actual_category", "actual_who", "actual_years", "replications"]
-    + [f"sim_{c}" for c in CATEGORIES]
-    + ["p_actual", "p_actual_lo", "p_actual_hi", "p_actual_who"]
-    + ["sim_years_q10", "sim_years_median", "sim_years_q90", "timing_rank"]
-)
-
-
-def table_rows(results: Sequence[CaseResult]) -> list[dict]:
-    """One CSV row per case (columns :data:`CSV_COLUMNS`)."""
-    rows = []
-    for r in results:
-        q: Sequence[float | None] = r.years_q or [None, None, None]
-        rows.append(
-            {
-                "case": r.case,
-                "actual_category": r.actual.category,
-                "actual_who": r.actual.who,
-                "actual_years": r.actual.years,
-                "replications": r.replications,
-                **{f"sim_{c}": r.shares[c] for c in CATEGORIES},
-                "p_actual": r.p_actual,
-                "p_actual_lo": r.p_actual_ci95[0],
-                "p_actual_hi": r.p_actual_ci95[1],
-                "p_actual_who": r.p_actual_who,
-                "sim_years_q10": q[0],
-                "sim_years_median": q[1],
-                "sim_years_q90": q[2],
-                "timing_rank": r.timing_rank,
-            }
-        )
-    return rows

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.errors import literal
 from sim.experiment import results, stats
 from sim.experiment.executors import make_executor
 from sim.experiment.resume import PointStore, reopen
@@ -119,13 +120,22 @@ def differences(designs: list[Design]) -> dict[str, dict[str, dict]]:
 
 
 def labels_for(paths: Sequence[str]) -> list[str]:
-    """Unique short labels: file stems, numbered ``stem (2)`` when a file is repeated."""
-    seen: dict[str, int] = {}
+    """Unique short labels: file stems, numbered ``stem (2)`` when a file is repeated.
+
+    Each design's rows go to ``designs/<label as a file name>``, so labels are also unique
+    as file names, ignoring case: ``a b.yaml`` and ``a_b.yaml`` (both ``a_b`` as a file
+    name) get ``a b`` and ``a_b (2)``, and neither design's rows overwrite the other's.
+    """
+    used: set[str] = set()
     out = []
     for p in paths:
-        stem = Path(p).stem or "design"
-        seen[stem] = seen.get(stem, 0) + 1
-        out.append(stem if seen[stem] == 1 else f"{stem} ({seen[stem]})")
+        stem = literal(Path(p).stem) or "design"  # shown in tables: no invisible characters
+        label, k = stem, 1
+        while results._safe(label).lower() in used:
+            k += 1
+            label = f"{stem} ({k})"
+        used.add(results._safe(label).lower())
+        out.append(label)
     return out
 
 
@@ -164,7 +174,9 @@ def run_comparison(
     with make_executor(executor, workers, scheduler, engine) as ex:
         for label, loaded in zip(labels, designs, strict=True):
             key = results._safe(label)
-            sink = store.sink(key, loaded.scenario, {"design": label}) if store else None
+            sink = (
+                store.sink(key, loaded.scenario, replications, {"design": label}) if store else None
+            )
             exp = run_experiment(
                 loaded.scenario, replications, seed, workers, progress, executor=ex, sink=sink
             )
@@ -287,6 +299,11 @@ def compare_study(
     else:
         folder = results.new_folder(out, "compare", results_root)
     store = PointStore(folder, resume is not None, subfolder="designs")
+    parts = [
+        (results._safe(label), d.scenario, {"design": label})
+        for label, d in zip(labels, designs, strict=True)
+    ]
+    store.check(parts, replications)  # every kept design read before anything is written
     try:
         comp = _run_and_write(folder, info, store, designs, progress, report, executor, scheduler)
     except KeyboardInterrupt as stop:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from sim.errors import InputError
+from sim.errors import InputError, literal
 from sim.experiment import signals
 from sim.experiment.chunk import ChunkResult, run_chunk
 from sim.scenario.schema import Scenario
@@ -138,7 +139,8 @@ class LocalPool(Executor):
         if self._pool is not None and self._scenario is scenario:
             return
         self.close()
-        import sim.model.venture  # noqa: F401  (import once, before forking)
+        if engine == "mesa":
+            import sim.model.venture  # noqa: F401  (import once, before forking)
 
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -202,7 +204,7 @@ class DaskExecutor(Executor):
         if self.scheduler:
             try:
                 self._client = Client(self.scheduler, timeout="20s")
-            except (OSError, TimeoutError) as exc:
+            except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(
                     f"cannot reach the Dask scheduler at {self.scheduler} ({exc}); start one "
                     "with `dask scheduler` and check the address and port (see docs/cluster.md)"
@@ -258,6 +260,41 @@ class DaskExecutor(Executor):
             pending = [f for f in list(window.futures) if not f.done()]
             if pending:
                 client.cancel(pending)
+
+
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+_ADDRESS = re.compile(
+    r"(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(?P<port>\d{1,5})"
+)
+
+
+def check_scheduler(address: str) -> str:
+    """A Dask scheduler address checked for its form, ``[scheme://]host:port``.
+
+    Args:
+        address: what the user gave to ``--scheduler``.
+
+    Returns:
+        The address, unchanged.
+
+    Raises:
+        InputError: not of that form, an unknown scheme or a port outside 1-65535; the
+            message gives an example.
+    """
+    example = "; write it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786 (see docs/cluster.md)"
+    found = _ADDRESS.fullmatch(address.strip())
+    if found is None:
+        raise InputError(
+            f"--scheduler {literal(repr(address))} is not a scheduler address{example}"
+        )
+    scheme, port = found["scheme"], int(found["port"])
+    if scheme is not None and scheme not in SCHEMES:
+        raise InputError(
+            f"--scheduler: unknown protocol '{scheme}://' (known: {', '.join(SCHEMES)}){example}"
+        )
+    if not 1 <= port <= 65535:
+        raise InputError(f"--scheduler: port {port} is not between 1 and 65535{example}")
+    return address
 
 
 DASK_MISSING = (

@@ -106,6 +106,11 @@ def write_json(path: Path, data: object) -> None:
     write_atomic(path, json.dumps(_finite(data), indent=2, ensure_ascii=False) + "\n")
 
 
+def finite(x: object) -> object:
+    """``x`` with every NaN float replaced by None, recursively (strict JSON)."""
+    return _finite(x)
+
+
 def _finite(x: object) -> object:
     if isinstance(x, float) and x != x:
         return None

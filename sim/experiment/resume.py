@@ -14,12 +14,16 @@ the same study: same kind, scenario files, grid, seed and size.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from sim.errors import InputError, Problem
 from sim.experiment import results
-from sim.experiment.runner import run_columns
-from sim.experiment.sink import CHECKPOINT, RunSink
+from sim.experiment.checkpoint import CHECKPOINT, Checkpoint, read_checkpoint
+from sim.experiment.outcomes import Tally
+from sim.experiment.runner import holder_names, run_columns
+from sim.experiment.sink import RunSink
+from sim.experiment.summary import HEADLINES
 from sim.scenario.schema import Scenario
 
 
@@ -43,13 +47,64 @@ class PointStore:
         return self.folder / self.subfolder / name
 
     def done(self, index: int) -> dict | None:
-        """The summary of a point that finished (only when resuming), else None."""
-        summary = self.path(index) / "summary.json"
-        if self.resume and summary.exists():
-            return json.loads(summary.read_text("utf-8"))
-        return None
+        """The summary of a point that finished (only when resuming), else None.
 
-    def sink(self, index: int | str, scenario: Scenario, constants: dict | None = None) -> RunSink:
+        Raises:
+            InputError: its ``summary.json`` is not a JSON object (damaged).
+        """
+        path = self.path(index) / "summary.json"
+        if not (self.resume and (path.exists() or path.is_symlink())):
+            return None
+        try:
+            summary = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError):
+            summary = None
+        if summary_problem(summary):
+            raise InputError(
+                Problem(
+                    f"is damaged ({summary_problem(summary)}, unlike the summary a finished "
+                    "point writes): rerun without "
+                    "--resume (into a new folder), or restore it from a backup; nothing in the "
+                    "folder was changed",
+                    file=str(path),
+                )
+            )
+        return summary
+
+    def check(
+        self, parts: Sequence[tuple[int | str, Scenario, dict | None]], replications: int
+    ) -> None:
+        """Read every kept summary and checkpoint before a resume writes anything.
+
+        Args:
+            parts: each point's (or design's) key, scenario and constant columns.
+            replications: replications per point.
+
+        Raises:
+            InputError: a damaged ``summary.json`` or checkpoint, named.
+        """
+        if not self.resume:
+            return
+        for key, scenario, constants in parts:
+            if isinstance(key, int) and self.done(key) is not None:
+                continue
+            self._checkpoint(key, scenario, replications, constants)
+
+    def _checkpoint(
+        self, key: int | str, scenario: Scenario, replications: int, constants: dict | None
+    ) -> Checkpoint | None:
+        empty = Tally.empty(scenario.horizon_months, len(holder_names(scenario)))
+        header = RunSink(self.path(key), run_columns(scenario), constants=constants).columns
+        text = frozenset(constants or {})
+        return read_checkpoint(self.path(key), header, empty, replications, text)
+
+    def sink(
+        self,
+        index: int | str,
+        scenario: Scenario,
+        replications: int,
+        constants: dict | None = None,
+    ) -> RunSink:
         """Where the point's rows stream to: a new sink, or the stopped one continued.
 
         ``constants`` (the point's parameters, the design's label) lead every row.
@@ -57,8 +112,9 @@ class PointStore:
         folder = self.path(index)
         folder.mkdir(parents=True, exist_ok=True)
         columns = run_columns(scenario)
-        if self.resume and (folder / CHECKPOINT).exists():
-            return RunSink.reopen(folder, columns, constants)
+        if self.resume:
+            checkpoint = self._checkpoint(index, scenario, replications, constants)
+            return RunSink.reopen(folder, columns, checkpoint, constants)
         return RunSink.create(folder, columns, constants)
 
     def save(self, index: int, summary: dict) -> None:
@@ -75,6 +131,23 @@ class PointStore:
     def discard_checkpoint(self, index: int | str) -> None:
         """Remove a point's checkpoint once the whole study is complete."""
         (self.path(index) / CHECKPOINT).unlink(missing_ok=True)
+
+
+def summary_problem(summary: object) -> str:
+    """What a study would fail to read in a kept point's summary, or "" when nothing."""
+    if not isinstance(summary, dict):
+        return "not a JSON object"
+    for h in HEADLINES:
+        entry = summary.get(h.key)
+        if not isinstance(entry, dict) or h.value not in entry:
+            return f"no {h.key}"
+        ci = entry.get("ci95")
+        if not isinstance(ci, list) or len(ci) != 2:
+            return f"no interval for {h.key}"
+    fracture = summary.get("fracture")
+    if not isinstance(fracture, dict) or "median_month" not in fracture:
+        return "no fracture median"
+    return ""
 
 
 def reopen(folder: str | Path, kind: str, expected: dict) -> dict:
@@ -102,6 +175,20 @@ def reopen(folder: str | Path, kind: str, expected: dict) -> dict:
                 file=str(folder),
             )
         ) from None
+    if not isinstance(info, dict):
+        held = type(info).__name__ if info is not None else "null"
+        raise InputError(
+            Problem(
+                f"the manifest is damaged: it holds {held}, "
+                "not a mapping; rerun without --resume (into a new folder), or restore "
+                "manifest.json from a backup; nothing in the folder was changed",
+                file=str(path),
+            )
+        )
+    if not isinstance(info.get("resumed", []), list):
+        raise InputError(
+            Problem("the manifest is damaged: its 'resumed' is not a list", file=str(path))
+        )
     if info.get("kind") != kind:
         raise InputError(Problem(f"is not a `sim {kind}` results folder", file=str(folder)))
     expected = json.loads(json.dumps(expected))  # compare as the manifest stores them

@@ -31,13 +31,18 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from sim.errors import InputError, Problem
 from sim.experiment import results
+from sim.experiment.checkpoint import (
+    CHECKPOINT,
+    FAILURE_COLUMNS,
+    FAILURES,
+    RUNS,
+    Checkpoint,
+)
 from sim.experiment.outcomes import COLUMNS, Tally
 from sim.experiment.totals import Totals
 
-RUNS, FAILURES, CHECKPOINT = "runs.csv", "failures.csv", "checkpoint.npz"
-FAILURE_COLUMNS = ["replication", "seed", "error"]
+__all__ = ["CHECKPOINT", "FAILURES", "FAILURE_COLUMNS", "RUNS", "RunSink", "StoredRows"]
 
 
 class RunSink:
@@ -76,35 +81,32 @@ class RunSink:
         return sink
 
     @classmethod
-    def reopen(cls, folder: Path, columns: list[str], constants: dict | None = None) -> RunSink:
+    def reopen(
+        cls,
+        folder: Path,
+        columns: list[str],
+        checkpoint: Checkpoint | None,
+        constants: dict | None = None,
+    ) -> RunSink:
         """A sink that continues an interrupted run from its last checkpoint.
 
-        Raises:
-            InputError: the folder has no checkpoint or the CSVs are shorter than it says.
+        Args:
+            folder: the run's folder.
+            columns: the columns of ``runs.csv``.
+            checkpoint: the folder's checkpoint, as
+                :func:`~sim.experiment.checkpoint.read_checkpoint` checked it (which it does
+                before anything in the folder is written); None when the run stopped before
+                its first checkpoint, so nothing is kept and it starts again.
+            constants: columns with the same value in every row (see the class).
         """
-        sink = cls(folder, columns, constants=constants)
-        path = sink.folder / CHECKPOINT
-        if not path.exists():
-            # Stopped before the first checkpoint: nothing is kept, start again.
+        if checkpoint is None:
             return cls.create(folder, columns, constants)
-        with np.load(path, allow_pickle=False) as data:
-            state = json.loads(str(data["state"]))
-            tally = Tally.from_arrays(data)
-        for name, size in ((RUNS, state["runs_bytes"]), (FAILURES, state["failures_bytes"])):
-            file = sink.folder / name
-            if not file.exists() or file.stat().st_size < size:
-                raise InputError(
-                    Problem(
-                        f"is shorter than its checkpoint records ({size} bytes); the folder "
-                        "was changed after the run stopped and cannot be resumed: start a "
-                        "new run",
-                        file=str(file),
-                    )
-                )
+        sink = cls(folder, columns, constants=constants)
+        for name, size in ((RUNS, checkpoint.runs_bytes), (FAILURES, checkpoint.failures_bytes)):
             # Rows appended after the checkpoint are dropped and run again.
-            with open(file, "r+b") as fh:
+            with open(sink.folder / name, "r+b") as fh:
                 fh.truncate(size)
-        sink.restored = (int(state["next"]), Totals.from_json(state["totals"]), tally)
+        sink.restored = (checkpoint.next, checkpoint.totals, checkpoint.tally)
         return sink
 
     def append(self, rows: list[dict], failures: list[dict]) -> None:

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 LEVEL = 0.95
 
@@ -38,6 +37,8 @@ def mean_ci(values: Sequence[float]) -> tuple[float | None, list[float | None]]:
     sem = float(x.std(ddof=1)) / math.sqrt(len(x))
     if sem == 0:
         return mean, [mean, mean]
+    from scipy import stats  # heavy (about a second): only where used
+
     lo, hi = stats.t.interval(LEVEL, len(x) - 1, loc=mean, scale=sem)
     return mean, [_clean(lo), _clean(hi)]
 
@@ -62,6 +63,8 @@ def mean_ci_exact(n: int, total, total_sq) -> tuple[float | None, list[float | N
     sem = math.sqrt(float(variance)) / math.sqrt(n)
     if sem == 0:
         return mean, [mean, mean]
+    from scipy import stats  # heavy (about a second): only where used
+
     lo, hi = stats.t.interval(LEVEL, n - 1, loc=mean, scale=sem)
     return mean, [_clean(lo), _clean(hi)]
 
@@ -74,6 +77,8 @@ def wilson(successes: int, trials: int) -> tuple[float | None, list[float | None
     """
     if trials == 0:
         return None, [None, None]
+    from scipy import stats  # heavy (about a second): only where used
+
     ci = stats.binomtest(int(successes), int(trials)).proportion_ci(LEVEL, method="wilson")
     return successes / trials, [float(ci.low), float(ci.high)]
 
@@ -113,6 +118,8 @@ def kaplan_meier(
     seen = np.asarray(observed, dtype=bool)
     if len(t) == 0 or not seen.any():
         return Survival([], [], [], [], None)
+    from scipy import stats  # heavy (about a second): only where used
+
     data = stats.CensoredData(uncensored=t[seen], right=t[~seen])
     sf = stats.ecdf(data).sf
     q = sf.quantiles

@@ -11,6 +11,7 @@ uninterrupted run (only the manifest's times differ).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,12 +19,15 @@ from pathlib import Path
 
 from sim.errors import InputError, Problem
 from sim.experiment import results
+from sim.experiment.checkpoint import read_checkpoint
 from sim.experiment.executors import make_executor
-from sim.experiment.runner import Experiment, run_columns, run_experiment
+from sim.experiment.outcomes import Tally
+from sim.experiment.runner import Experiment, holder_names, run_columns, run_experiment
 from sim.experiment.signals import Interrupted
 from sim.experiment.sink import FAILURES, RUNS, RunSink
 from sim.experiment.summary import influence_bands, summarise
 from sim.scenario.loader import LoadedScenario
+from sim.scenario.schema import MAX_REPLICATIONS
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def _run_study(
     if resume is not None:
         folder, info = _resumable(Path(resume), loaded, replications, seed)
         if info.get("status") == "complete":
-            return RunOutput(folder, json.loads((folder / "summary.json").read_text("utf-8")))
+            return RunOutput(folder, _complete_summary(folder, info))
         info = {k: v for k, v in info.items() if k in _INFO_KEYS}
         info["resumed"] = [*info.get("resumed", []), results.now()]
     else:
@@ -113,13 +117,21 @@ def _run_study(
             "replications": replications,
             "started": results.now(),
         }
+    columns = run_columns(scenario)
+    checkpoint = None
+    if resume is not None:  # checked before anything in the folder is written
+        empty = Tally.empty(scenario.horizon_months, len(holder_names(scenario)))
+        checkpoint = read_checkpoint(folder, columns, empty, info["replications"])
     info.update(executor=ex.name, workers=ex.workers, engine=ex.engines[scenario.name])
     if getattr(ex, "scheduler", None):
         info["scheduler"] = ex.scheduler
     results.write_json(folder / "manifest.json", results.manifest(**info, status="running"))
-    columns = run_columns(scenario)
     try:
-        sink = (RunSink.reopen if resume is not None else RunSink.create)(folder, columns)
+        sink = (
+            RunSink.reopen(folder, columns, checkpoint)
+            if resume is not None
+            else RunSink.create(folder, columns)
+        )
         exp = run_experiment(
             scenario,
             info["replications"],
@@ -140,9 +152,16 @@ def _run_study(
         if isinstance(exc, KeyboardInterrupt):
             raise Interrupted.from_stop(folder, exc) from exc
         raise
+    summary_sha256 = hashlib.sha256((folder / "summary.json").read_bytes()).hexdigest()
     results.write_json(
         folder / "manifest.json",
-        results.manifest(**info, status="complete", ended=results.now(), files=files),
+        results.manifest(
+            **info,
+            status="complete",
+            ended=results.now(),
+            files=files,
+            summary_sha256=summary_sha256,
+        ),
     )
     sink.discard_checkpoint()
     return RunOutput(folder, summary, exp)
@@ -206,6 +225,16 @@ def _resumable(
             "is not a results folder of `sim run` (no readable manifest.json); --resume "
             "takes the folder an interrupted run wrote"
         ) from None
+    damage = manifest_problem(info)
+    if damage:
+        raise InputError(
+            Problem(
+                f"the manifest is damaged: {damage}; rerun without --resume (into a new "
+                "folder), or restore manifest.json from a backup; nothing in the folder was "
+                "changed",
+                file=str(path),
+            )
+        )
     if info.get("scenario_sha256") != loaded.sha256:
         raise problem(
             f"was run from a different scenario file (sha256 "
@@ -220,3 +249,56 @@ def _resumable(
                 "resume with the folder's, or start a new run"
             )
     return folder, info
+
+
+STATUSES = ("running", "interrupted", "failed", "complete")
+
+
+def manifest_problem(info: object) -> str:
+    """What is wrong with a run's manifest as a resume reads it, or "" when nothing."""
+    if not isinstance(info, dict):
+        return f"it holds {type(info).__name__ if info is not None else 'null'}, not a mapping"
+    for key, low, high in (("replications", 1, MAX_REPLICATIONS), ("seed", 0, 2**63 - 1)):
+        value = info.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            return f"its {key} is {value!r}, not a whole number from {low} to {high:,}"
+    if info.get("status") not in STATUSES:
+        return f"its status is {info.get('status')!r}, not one of {', '.join(STATUSES)}"
+    if not isinstance(info.get("resumed", []), list):
+        return "its 'resumed' is not a list of times"
+    return ""
+
+
+def _complete_summary(folder: Path, info: dict) -> dict:
+    """The summary of a complete run, checked against the manifest's record of it."""
+    path = folder / "summary.json"
+    fix = (
+        ": the results are not whole; rerun without --resume (into a new folder), or "
+        "restore summary.json from a backup"
+    )
+    if not path.is_file():
+        raise InputError(
+            Problem(
+                f"the manifest says the run is complete, but summary.json is missing{fix}",
+                file=str(folder),
+            )
+        )
+    raw = path.read_bytes()
+    recorded = info.get("summary_sha256")
+    if recorded is not None and recorded != hashlib.sha256(raw).hexdigest():
+        raise InputError(
+            Problem(
+                f"summary.json was changed after the run completed (its sha256 is not "
+                f"the one in manifest.json){fix}",
+                file=str(path),
+            )
+        )
+    try:
+        summary = json.loads(raw.decode("utf-8"))
+    except ValueError:
+        summary = None
+    if not isinstance(summary, dict):
+        raise InputError(
+            Problem(f"summary.json is damaged (not a JSON object){fix}", file=str(path))
+        )
+    return summary

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from sim.errors import InputError, Problem
+from sim.errors import InputError, Problem, literal
 from sim.experiment import results
 from sim.experiment.executors import make_executor
 from sim.experiment.resume import PointStore, reopen
@@ -121,6 +121,32 @@ def _scalar(text: str, where: str) -> object:
     return value
 
 
+_ENDS = ("start", "stop", "step")
+
+
+def _number(text: str, name: str, where: str) -> int | float:
+    """One end of a range: a whole number or a finite decimal (``1e3``, ``0.5``, ``-2``)."""
+    text = text.strip()
+    try:
+        return int(text.replace("_", "x"))  # no digit separators: '1_0' is not a number
+    except ValueError:
+        pass
+    try:
+        value = float(text.replace("_", "x"))
+    except ValueError:
+        raise InputError(
+            f"'{where}': the {name} {literal(repr(text))} is not a number; a range is "
+            "start:stop:step, e.g. 0.5:1.0:0.1"
+        ) from None
+    if not math.isfinite(value):
+        raise InputError(
+            f"'{where}': the {name} is {literal(repr(text))}, which is "
+            f"{'not a number' if value != value else 'infinite or too large for a float'}; "
+            "a range needs finite numbers, e.g. 0.5:1.0:0.1"
+        )
+    return value
+
+
 def parse_spec(spec: str, path: str = "") -> tuple:
     """The values of a SPEC: ``start:stop:step`` or ``a,b,c``.
 
@@ -136,16 +162,20 @@ def parse_spec(spec: str, path: str = "") -> tuple:
         parts = spec.split(":")
         if len(parts) != 3:
             raise InputError(f"'{where}': a range is start:stop:step, e.g. 0.5:1.0:0.1")
-        try:
-            nums = [yaml.safe_load(p) for p in parts]
-        except yaml.YAMLError:
-            nums = parts
-        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in nums):
-            raise InputError(f"'{where}': start, stop and step must be numbers")
+        nums = [_number(p, name, where) for p, name in zip(parts, _ENDS, strict=True)]
         start, stop, step = nums
         if step == 0 or (stop - start) * step < 0:
             raise InputError(f"'{where}': the step must be non-zero and go from start towards stop")
-        count = math.floor((stop - start) / step + 1e-9) + 1
+        try:  # finite ends can still overflow here (1e308 apart, or whole numbers of 400 digits)
+            span = (stop - start) / step
+        except OverflowError:
+            span = math.inf
+        if not math.isfinite(span) or span > MAX_VALUES:
+            raise InputError(
+                f"'{where}' has more than {MAX_VALUES:,} values; the limit is {MAX_VALUES:,}: "
+                "use a larger step"
+            )
+        count = math.floor(span + 1e-9) + 1
         if count > MAX_VALUES:
             raise InputError(f"'{where}' has {count:,} values; the limit is {MAX_VALUES:,}")
         if all(isinstance(x, int) for x in nums):
@@ -309,7 +339,11 @@ def run_sweep(
                 if progress is not None:
                     progress(replications)
                 continue
-            sink = store.sink(p.index, p.scenario, p.columns()) if store is not None else None
+            sink = (
+                store.sink(p.index, p.scenario, replications, p.columns())
+                if store is not None
+                else None
+            )
             exp = run_experiment(
                 p.scenario, replications, seed, workers, progress, executor=ex, sink=sink
             )
@@ -423,6 +457,7 @@ def _run_and_write(
     """Run the sweep into ``folder`` under its manifest and write its files."""
     seed, replications = info["seed"], info["replications"]
     store = PointStore(folder, resume)
+    store.check([(p.index, p.scenario, p.columns()) for p in points], replications)  # first
     with results.tracked(folder, info) as files:
         sweep = run_sweep(
             base,

@@ -5,9 +5,9 @@ folded into :class:`Totals` as it arrives and then dropped, each column as its
 :class:`~sim.experiment.outcomes.Column` says (:func:`~sim.experiment.outcomes.aggregate_of`):
 
 - ``mean`` columns keep the count, the sum and the sum of squares of the finite values
-  as exact fractions (a float is a dyadic rational, so the sums are exact), so the mean
-  and standard deviation are rounded once at the end and do not depend on the order rows
-  arrive in;
+  exactly (a float is an integer multiple of 2**-1074, so they are sums of integers), so
+  the mean and standard deviation are rounded once at the end and do not depend on the
+  order rows arrive in;
 - ``category`` columns keep counts of each non-empty value (shares, Wilson intervals);
 - ``month`` columns keep a histogram of the months at which the thing happened; the time
   to the first fracture also keeps, per cause, the fracture months (events of competing
@@ -28,6 +28,7 @@ from sim.experiment.outcomes import aggregate_of
 
 FRACTURE_EVENT = "fracture_event"  # histogram of fracture months, any cause
 FRACTURE_CENSORED = "fracture_censored"  # months simulated by replications with none
+SCALE = 1074  # the smallest positive float is 2**-1074
 
 
 @dataclass
@@ -42,8 +43,8 @@ class Moments:
     """
 
     n: int = 0
-    total: Fraction = Fraction(0)
-    total_sq: Fraction = Fraction(0)
+    scaled: int = 0
+    scaled_sq: int = 0
     missing: int = 0
 
     def add(self, x: float) -> None:
@@ -51,10 +52,22 @@ class Moments:
         if not math.isfinite(x):
             self.missing += 1
             return
-        q = Fraction(x)
+        # Every finite float is an integer multiple of 2**-SCALE: sum those integers.
+        num, den = x.as_integer_ratio()
+        q = num << (SCALE - den.bit_length() + 1)
         self.n += 1
-        self.total += q
-        self.total_sq += q * q
+        self.scaled += q
+        self.scaled_sq += q * q
+
+    @property
+    def total(self) -> Fraction:
+        """The exact sum of the finite values."""
+        return Fraction(self.scaled, 1 << SCALE)
+
+    @property
+    def total_sq(self) -> Fraction:
+        """The exact sum of their squares."""
+        return Fraction(self.scaled_sq, 1 << (2 * SCALE))
 
     def to_json(self) -> list:
         """``[n, "sum", "sum of squares", missing]``, the sums as exact ``p/q`` strings."""
@@ -63,7 +76,13 @@ class Moments:
     @classmethod
     def from_json(cls, data: list) -> Moments:
         """Inverse of :meth:`to_json`."""
-        return cls(int(data[0]), Fraction(data[1]), Fraction(data[2]), int(data[3]))
+        total, total_sq = Fraction(data[1]), Fraction(data[2])
+        return cls(
+            int(data[0]),
+            total.numerator * ((1 << SCALE) // total.denominator),
+            total_sq.numerator * ((1 << (2 * SCALE)) // total_sq.denominator),
+            int(data[3]),
+        )
 
 
 @dataclass

@@ -77,10 +77,9 @@ def register() -> None:
 
 def _typer(fn):
     """A typing function with ``fn``'s signature that hands Numba ``fn`` itself."""
-    params = list(inspect.signature(fn).parameters)
-    namespace: dict = {}
-    exec(f"def typer({', '.join(params)}):\n    return impl", {"impl": fn}, namespace)  # noqa: S102
-    typer = namespace["typer"]
-    typer.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "return"}
-    typer.__defaults__ = fn.__defaults__
+
+    def typer(*args, **kwargs):
+        return fn
+
+    typer.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]
     return typer

@@ -34,7 +34,7 @@ def kernel(progress: Callable[[str], None] | None = None):
     from sim.fast.compile import cache_dir, register
 
     register()
-    if progress is not None and not any(cache_dir().rglob("*.nbi")):
+    if progress is not None and not any(cache_dir().rglob("kernel.replicate-*.nbi")):
         progress("Compiling the fast engine (once; about a minute)...")
     from sim.fast import kernel as k
 
@@ -132,10 +132,39 @@ def _row(k, r: int, seed: int, rf: np.ndarray, ri: np.ndarray, names, investors)
 
 
 def warm_up(progress: Callable[[str], None] | None = None) -> float:
-    """Load (or compile) the kernel; return the seconds it took."""
+    """Load the compiled kernel (compiling it on first use): one short replication.
+
+    Numba compiles on the first call, for the argument types, which are the same for every
+    scenario (arrays of fixed dtypes and ranks), so one run of a small scenario suffices.
+
+    Returns:
+        The seconds it took.
+    """
+    global _WARM
     t = time.perf_counter()
     kernel(progress)
+    if not _WARM:
+        run_chunk(_tiny(), 0, [1])
+        _WARM = True
     return time.perf_counter() - t
+
+
+_WARM = False
+
+
+def _tiny() -> Scenario:
+    """A two-partner, one-month scenario that goes through every kernel argument."""
+    from sim.scenario.loader import validate_mapping
+
+    return validate_mapping(
+        {
+            "name": "warm-up",
+            "horizon_months": 1,
+            "dimensions": ["x"],
+            "partners": [{"name": "A", "stake": 0.5}, {"name": "B", "stake": 0.5}],
+            "agenda": {"kinds": [{"name": "k", "dimensions": ["x"]}]},
+        }
+    )
 
 
 __all__ = ["INFLUENCE_BINS", "run_chunk", "warm_up"]

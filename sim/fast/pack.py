@@ -82,7 +82,7 @@ class Packed:
 def pack(scenario: Scenario) -> Packed:
     """The kernel's arrays for a supported scenario (:func:`unsupported` is None)."""
     from sim.fast import kernel as k
-    from sim.model.partner import _normalised
+    from sim.model.policy import normalised
     from sim.model.proposer import PROPOSER_RULES
     from sim.model.voting import VOTING_RULES
 
@@ -148,9 +148,9 @@ def pack(scenario: Scenario) -> Packed:
     for i, p in enumerate(s.partners):
         pos[i] = [p.positions.get(x, 0.5) for x in dims]
         sal[i] = (
-            _normalised([p.salience.get(x, 0.0) for x in dims])
+            normalised([p.salience.get(x, 0.0) for x in dims])
             if p.salience
-            else _normalised([1.0] * n_d)
+            else normalised([1.0] * n_d)
         )
         expt[i] = [p.expertise.get(x, 0.0) for x in dims]
         sf = p.side_funding

@@ -47,6 +47,9 @@ def ballot_for(
         rule, threshold = "simple_majority", None
     partners = [v for v in voters if v is not venture.funder]
     weights = [p.stake if spec.basis == "stake" else 1.0 for p in partners]
+    if venture.dormant and spec.basis == "stake":  # parked votes (sim.model.restructure)
+        parked = venture.dormant
+        weights = [p.stake * (1.0 - parked.get(p.name, 0.0)) for p in partners]
     if sum(weights) <= 0:
         weights = [1.0] * len(partners)
     vetoes = [issue.reserved and p.name in venture.veto_holders for p in partners]

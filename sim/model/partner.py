@@ -80,13 +80,6 @@ class View:
     expertise: float
 
 
-def _normalised(values: Sequence[float]) -> tuple[float, ...]:
-    total = sum(values)
-    if total <= 0:
-        return tuple(1.0 / len(values) for _ in values)
-    return tuple(v / total for v in values)
-
-
 class Partner(mesa.Agent):
     """A partner: a shareholder with a board seat, priorities and veto behaviour.
 
@@ -129,9 +122,9 @@ class Partner(mesa.Agent):
             ideal = [min(1.0, max(0.0, p + float(j))) for p, j in zip(ideal, jitter, strict=True)]
         self.ideal = tuple(ideal)
         self.salience = (
-            _normalised([spec.salience.get(d, 0.0) for d in dims])
+            policy.normalised([spec.salience.get(d, 0.0) for d in dims])
             if spec.salience
-            else _normalised([1.0] * len(dims))
+            else policy.normalised([1.0] * len(dims))
         )
         self.expertise = tuple(getattr(spec, "expertise", {}).get(d, 0.0) for d in dims)
         self.tolerance = spec.veto.tolerance

@@ -25,6 +25,14 @@ from sim.model.shared import shared_rule
 EPS = 1e-12
 
 
+def normalised(values: Sequence[float]) -> tuple[float, ...]:
+    """Weights scaled to sum to 1 (equal weights when they sum to 0 or less)."""
+    total = sum(values)
+    if total <= 0:
+        return tuple(1.0 / len(values) for _ in values)
+    return tuple(v / total for v in values)
+
+
 @shared_rule
 def loss_at(
     ideal: Sequence[float],

@@ -19,15 +19,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.model import ownership, proposer
+from sim.model import ownership, proposer, restructure
 from sim.model.ledger import Closed
-from sim.scenario.agenda import CapitalCallEvent, NewPartnerEvent, OutsideOptionEvent
+from sim.scenario.agenda import (
+    CapitalCallEvent,
+    IssueEvent,
+    NewPartnerEvent,
+    OutsideOptionEvent,
+    PutCallEvent,
+)
 
 if TYPE_CHECKING:
     from sim.model.events import EventLog
     from sim.model.ledger import Ledger
     from sim.model.partner import Partner, StateFunder
-    from sim.scenario.agenda import IssueEvent, IssueKind
+    from sim.scenario.agenda import Event, IssueKind
     from sim.scenario.schema import Scenario
 
 FRACTURE_CAUSES = ("exit", "buy_out", "liquidation", "shotgun", "put_call", "wind_up")
@@ -83,12 +89,17 @@ class Structure:
         self.veto_holders = set(s.governance.veto_holders)
         self.reserved_kinds = set(s.governance.reserved_matters)
         self.kinds: dict[str, IssueKind] = {k.name: k for k in s.agenda.kinds}
-        self.script: dict[
-            int, list[IssueEvent | CapitalCallEvent | NewPartnerEvent | OutsideOptionEvent]
-        ] = {}
+        self.script: dict[int, list[Event]] = {}
         for event in s.agenda.events:
             self.script.setdefault(event.month, []).append(event)
         self._chair = -1
+        # Restructuring (sim.model.restructure): live performance shocks (first month,
+        # last month, change), live options, parked votes, and who holds a majority of
+        # the equity.
+        self.shocks: list[tuple[int, int, float]] = []
+        self.options: list[PutCallEvent] = []
+        self.dormant: dict[str, float] = {}  # partner -> share of its stake without votes
+        self.control = restructure.controller(self)
 
     # -- who is here -------------------------------------------------------------------
     def seated(self) -> tuple[Partner, ...]:
@@ -170,10 +181,15 @@ class Structure:
         return -1
 
     # -- structural events -------------------------------------------------------------
-    def structural_event(
-        self, event: CapitalCallEvent | NewPartnerEvent | OutsideOptionEvent | IssueEvent
-    ) -> None:
-        """Apply a scripted capital call, joiner or outside-option jump."""
+    def structural_event(self, event: Event) -> None:
+        """Apply a scripted structural event (not an issue).
+
+        Capital calls, joiners and outside-option jumps here; the restructuring events
+        of real consortia (equity issues, rescues, transfers, governance changes, puts and
+        calls, performance shocks) in :mod:`sim.model.restructure`.
+        """
+        if isinstance(event, IssueEvent):
+            return
         if isinstance(event, CapitalCallEvent):
             self._capital_call(event)
         elif isinstance(event, NewPartnerEvent):
@@ -188,6 +204,8 @@ class Structure:
                 title=event.title,
                 value=partner.outside_option,
             )
+        else:
+            restructure.apply(self, event)
 
     def _capital_call(self, event: CapitalCallEvent) -> None:
         """Every shareholder is asked for its pro-rata share; one that cannot pay is diluted."""

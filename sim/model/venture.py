@@ -32,7 +32,7 @@ from collections.abc import Sequence
 import mesa
 import numpy as np
 
-from sim.model import deadlock, influence
+from sim.model import deadlock, influence, restructure
 from sim.model.agenda import Issue, draw_arrivals
 from sim.model.collect import collector
 from sim.model.events import EventLog
@@ -129,6 +129,8 @@ class Venture(Structure, mesa.Model):
         opening = [(h, h.standing) for h in self.active_holders()]
         self.hand_over_chair(m)
         self._arrivals(m)
+        if self.shocks:  # performance shocks (sim.model.restructure); none in most scenarios
+            restructure.shock_now(self, m)
         board = m % self.scenario.governance.board.cadence_months == 0
         if board:
             self.say("board_meeting")
@@ -364,6 +366,10 @@ class Venture(Structure, mesa.Model):
                     self.remove_partner(p, m, how="exit")
                     if not self.running:
                         return
+        if self.options:  # dated puts and calls (sim.model.restructure)
+            restructure.exercise_options(self, m)
+            if not self.running:
+                return
         lifetime = s.agenda.lifetime_months
         if lifetime is not None:
             for issue in [i for i in self.open_issues if i.months_open(m) >= lifetime]:

@@ -13,7 +13,8 @@ from pathlib import Path
 from matplotlib.patches import Patch
 
 from sim.experiment import results as files
-from sim.experiment.backtest import CATEGORIES, CSV_COLUMNS, CaseResult, table_rows
+from sim.experiment.backtest import CATEGORIES, CaseResult
+from sim.experiment.skill import CSV_COLUMNS, report, table_rows
 from sim.reports.plots import figure, plt, styled
 
 CATEGORY_COLOURS = {
@@ -93,28 +94,35 @@ def plot_backtest(folder: Path, results: Sequence[CaseResult], name: str = "back
 
 
 def write_backtest(
-    results: Sequence[CaseResult], out: str | Path | None, root: str | Path = "results"
+    results: Sequence[CaseResult],
+    out: str | Path | None,
+    root: str | Path = "results",
+    seed: int | None = None,
 ) -> Path:
-    """Write ``backtest.csv``, ``backtest.png`` and a manifest into a new results folder.
+    """Write ``backtest.csv``, ``scores.json``, ``backtest.png`` and a manifest.
 
     Args:
         results: the cases' results.
         out: the folder (new or empty), or None for ``root/backtest-<time>``.
         root: parent of default folders.
+        seed: the root seed the cases ran with (recorded in the manifest).
 
     Returns:
         The folder.
     """
     folder = files.new_folder(out, "backtest", root)
     files.write_csv(folder / "backtest.csv", table_rows(results), list(CSV_COLUMNS))
+    files.write_json(folder / "scores.json", report(results, seed if seed is not None else -1))
     plot_backtest(folder, results)
     files.write_json(
         folder / "manifest.json",
         files.manifest(
             status="complete",
+            seed=seed,
             cases=[r.case for r in results],
+            case_sha256={r.case: r.sha256 for r in results},
             replications=results[0].replications if results else 0,
-            files=["backtest.csv", "backtest.png"],
+            files=["backtest.csv", "scores.json", "backtest.png"],
         ),
     )
     return folder

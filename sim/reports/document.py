@@ -3,13 +3,17 @@
 A report is built once from headings, paragraphs, tables, code and images, and rendered
 twice: ``report.md`` (images linked, next to it in the folder) and ``report.html`` (images
 embedded as base64 data, so the one file can be mailed or put on a projector). No
-Markdown library is needed; text is escaped for HTML.
+Markdown library is needed. Names and titles in the blocks are the user's, so text is
+escaped for each format: HTML entities in ``report.html``, backslash escapes in
+``report.md`` (a partner called ``<img onerror=...>``, ``*x*`` or ``$x$`` is shown as
+written), keeping only the report's own ``**bold**`` and ```code``` marks.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -76,26 +80,26 @@ class Document:
         self.blocks.append(("image", (file, caption)))
 
     def markdown(self) -> str:
-        """The report as Markdown."""
-        out = [f"# {self.title}", ""]
+        """The report as Markdown (user text escaped, the report's own marks kept)."""
+        out = [f"# {md_escape(self.title)}", ""]
         for block in self.blocks:
             if block[0] == "heading":
-                out += [f"## {block[1]}", ""]
+                out += [f"## {md_escape(str(block[1]))}", ""]
             elif block[0] == "text":
-                out += [str(block[1]), ""]
+                out += [md_escape(str(block[1]), marks=True), ""]
             elif block[0] == "bullets":
-                out += [f"- {item}" for item in block[1]] + [""]
+                out += [f"- {md_escape(item, marks=True)}" for item in block[1]] + [""]
             elif block[0] == "table":
                 header, rows = block[1]
-                out.append("| " + " | ".join(header) + " |")
+                out.append("| " + " | ".join(md_escape(h) for h in header) + " |")
                 out.append("|" + "|".join("---" for _ in header) + "|")
-                out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+                out += ["| " + " | ".join(md_escape(c, marks=True) for c in r) + " |" for r in rows]
                 out.append("")
             elif block[0] == "code":
-                out += ["```", str(block[1]), "```", ""]
+                out += md_code(str(block[1])) + [""]
             elif block[0] == "image":
                 file, caption = block[1]
-                out += [f"![{Path(file).stem}]({file})", "", f"*{caption}*", ""]
+                out += [f"![{Path(file).stem}]({file})", "", f"*{md_escape(caption)}*", ""]
         return "\n".join(out)
 
     def html(self, folder: Path) -> str:
@@ -136,6 +140,52 @@ class Document:
         write_atomic(folder / "report.md", self.markdown())
         write_atomic(folder / "report.html", self.html(folder))
         return ["report.md", "report.html"]
+
+
+#: Characters that make Markdown (CommonMark, GitHub's tables and maths) do something: an
+#: underscore only next to a non-word character (``simple_majority`` stays as it is), an
+#: ampersand only where it would start an entity (``&amp;``), a ``(`` only after ``]`` (a
+#: link or an image: ``[1.76, 2.20]`` stays as it is), ``>`` and ``#`` only at the start
+#: (a quote, a heading).
+_MARKDOWN = re.compile(
+    r"([\\`*<|~$]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|&(?=#?\w+;)|(?<=\])\(|^[#>])"
+)
+
+
+def md_escape(text: str, marks: bool = False) -> str:
+    """``text`` for Markdown, shown as written: every active character backslash-escaped.
+
+    Args:
+        text: the text (names and titles in it are the user's).
+        marks: keep the report's own marks, balanced ``**bold**`` and ```code``` (inside a
+            code span Markdown shows everything literally), as ``report.html`` does.
+
+    Returns:
+        The escaped text.
+    """
+    spans = text.split("`") if marks else [text]
+    if len(spans) % 2 == 0:  # unbalanced: not the report's own marks
+        spans = [text]
+    out = []
+    for i, span in enumerate(spans):
+        if i % 2:
+            out.append(span)  # a code span: literal as it is
+            continue
+        parts = span.split("**") if marks else [span]
+        if len(parts) % 2 == 0:
+            parts = [span]
+        out.append("**".join(_MARKDOWN.sub(r"\\\1", p) for p in parts))
+    return "`".join(out)
+
+
+def md_code(text: str) -> list[str]:
+    """A fenced code block holding ``text`` literally.
+
+    The fence is longer than any run of backticks in the text, so nothing in it ends it.
+    """
+    runs = re.findall(r"`+", text)
+    fence = "`" * max(3, 1 + max((len(r) for r in runs), default=0))
+    return [fence, text, fence]
 
 
 def _inline(text: str) -> str:

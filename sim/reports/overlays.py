@@ -21,6 +21,8 @@ from sim.reports.plots import (
     figure,
     latency_ecdf,
     leader_counts,
+    metric_range,
+    parameter_label,
     save,
     styled,
     survival_curve,
@@ -80,7 +82,7 @@ def survival_overlay(folder: Path, comp: Comparison) -> str:
     cmap = design_colours([d.label for d in comp.designs])
     fig, ax = figure()
     for d in comp.designs:
-        survival_curve(ax, d.experiment.rows, label=d.label, colour=cmap[d.label])
+        survival_curve(ax, d.experiment, label=d.label, colour=cmap[d.label])
     horizon = max(d.experiment.scenario.horizon_months for d in comp.designs)
     ax.set_xlim(0, horizon)
     ax.set_ylim(0, 101)
@@ -124,7 +126,7 @@ def leader_overlay(folder: Path, comp: Comparison) -> str:
     x = np.arange(len(cats))
     top = 0.0
     for i, d in enumerate(comp.designs):
-        counts = leader_counts(d.experiment.rows, names)
+        counts = leader_counts(d.experiment, names)
         shares, err = wilson_errors([counts[c] for c in cats], len(d.experiment.rows))
         offset = (i - (len(comp.designs) - 1) / 2) * width
         ax.bar(x + offset, shares, width, yerr=err, capsize=4, label=d.label, color=cmap[d.label])
@@ -172,7 +174,7 @@ def sweep_line(folder: Path, path: str, xs: list, rows: list[dict], key: str) ->
         )
         ax.set_xticks(pos, [str(x) for x in xs])
         ax.set_xlim(-0.5, len(xs) - 0.5)
-    ax.set_xlabel(path)
+    ax.set_xlabel(parameter_label(path))
     ax.set_ylabel(axis_label(key))
     if h.percent:
         ax.yaxis.set_major_formatter(PercentFormatter())
@@ -202,15 +204,26 @@ def sweep_heatmap(
             if np.isfinite(grid[i, j])
             else "n/a"
         )
+    # Cells whose interval overlaps the first cell's cannot be told apart from it: marked.
+    lows = np.full_like(grid, np.nan)
+    highs = np.full_like(grid, np.nan)
+    for r in rows:
+        i, j = ys.index(r[paths[1]]), xs.index(r[paths[0]])
+        lows[i, j] = _num(r[f"{key}_ci_low"]) * scale
+        highs[i, j] = _num(r[f"{key}_ci_high"]) * scale
+    for i in range(len(ys)):
+        for j in range(len(xs)):
+            if (i or j) and lows[i, j] <= highs[0, 0] and lows[0, 0] <= highs[i, j]:
+                text[i][j] = "≈ " + text[i][j]
+    vmin, vmax = metric_range(key, grid.ravel().tolist())
     fig, ax = figure(figsize=(max(7, 1.5 * len(xs) + 3), max(4.5, 0.9 * len(ys) + 2)))
-    im = ax.imshow(grid, cmap="viridis", aspect="auto", origin="lower")
+    im = ax.imshow(grid, cmap="viridis", aspect="auto", origin="lower", vmin=vmin, vmax=vmax)
     ax.grid(False)
     ax.set_xticks(range(len(xs)), [str(x) for x in xs])
     ax.set_yticks(range(len(ys)), [str(y) for y in ys])
-    ax.set_xlabel(paths[0])
-    ax.set_ylabel(paths[1])
-    span = np.nanmax(grid) - np.nanmin(grid) if np.isfinite(grid).any() else 0
-    mid = np.nanmin(grid) + span / 2 if span else np.inf
+    ax.set_xlabel(parameter_label(paths[0]))
+    ax.set_ylabel(parameter_label(paths[1]))
+    mid = (vmin + vmax) / 2
     fontsize = 10 if len(xs) <= 6 else 8
     for i in range(len(ys)):
         for j in range(len(xs)):
@@ -226,7 +239,10 @@ def sweep_heatmap(
             )
     bar = fig.colorbar(im, ax=ax)
     bar.set_label(axis_label(key))
-    ax.set_title(f"{h.label}: estimate and [95% interval]")
+    ax.set_title(
+        f"{h.label}: estimate and [95% interval]\n≈: not told apart from the bottom-left cell",
+        fontsize=10,
+    )
     return save(fig, folder, f"sweep_{key}.png")
 
 

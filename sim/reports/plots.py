@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -35,7 +35,6 @@ from sim.model.structure import FRACTURE_CAUSES  # noqa: E402
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-    from sim.experiment.sink import StoredRows
 
 STYLE: dict[RcKeyType, Any] = {
     "figure.figsize": (9, 5),
@@ -49,6 +48,7 @@ STYLE: dict[RcKeyType, Any] = {
     "axes.grid": True,
     "grid.alpha": 0.3,
     "legend.frameon": False,
+    "text.parse_math": False,  # names and titles are the user's: a '$' is not mathematics
 }
 NONE_COLOUR = "#9e9e9e"
 P = ParamSpec("P")
@@ -64,6 +64,38 @@ def axis_label(key: str) -> str:
     """Axis label of a headline metric: its label and unit (``%`` for percentages)."""
     h = headline(key)
     return f"{h.label} ({'%' if h.percent else h.unit})"
+
+
+def parameter_label(path: str) -> str:
+    """A parameter's dotted path in words, with its unit.
+
+    ``partners.SoftBank.outside_option`` reads ``SoftBank: outside option (value units)``.
+    """
+    from sim.docs import unit_of
+
+    parts = path.split(".")
+    words = parts[-1].replace("_", " ")
+    owner = parts[-2].replace("_", " ") if len(parts) > 1 else ""
+    unit = unit_of(path)
+    text = f"{owner}: {words}" if owner else words
+    return f"{text} ({unit})" if unit and unit != "-" else text
+
+
+def metric_range(key: str, values) -> tuple[float, float]:
+    """A fixed colour scale for a headline metric, so noise is not stretched over it.
+
+    Percentages: 0-100; latencies over the window: 0 to the window; months: 0 to the
+    largest value seen, rounded up to a year.
+    """
+    from sim.experiment.latency import TAU_MONTHS
+
+    h = headline(key)
+    if h.percent:
+        return 0.0, 100.0
+    if key.endswith("_latency_months"):
+        return 0.0, float(TAU_MONTHS)
+    top = max([v for v in values if v == v] or [12.0])
+    return 0.0, float(12 * max(1, -(-top // 12)))
 
 
 def colours(names: Sequence[str]) -> dict[str, str]:
@@ -118,12 +150,17 @@ def ecdf_end(counts: np.ndarray) -> int:
     return int(np.searchsorted(np.cumsum(counts) / total, 0.995)) + 2 if total else 1
 
 
-def survival_curve(
-    ax, rows: list[dict] | StoredRows, label: str | None = None, colour=None
-) -> None:
-    """Draw the Kaplan-Meier curve of time to first fracture with its 95% band."""
-    km = stats.kaplan_meier(*fracture_times(rows))
-    horizon = max((r["months"] for r in rows), default=0)
+def survival_curve(ax, exp: Experiment, label: str | None = None, colour=None) -> None:
+    """Draw the Kaplan-Meier curve of time to first fracture with its 95% band.
+
+    From the run's streaming totals (fracture months and the months of runs without one),
+    so the rows are not read again.
+    """
+    totals = exp.totals
+    km = stats.kaplan_meier_counts(
+        totals.histogram(FRACTURE_EVENT), totals.histogram(FRACTURE_CENSORED)
+    )
+    horizon = exp.scenario.horizon_months
     t = [0.0, *km.times, float(horizon)]
     s = [1.0, *km.survival, km.survival[-1] if km.survival else 1.0]
     lo = [1.0, *km.lower, km.lower[-1] if km.lower else 1.0]
@@ -134,16 +171,10 @@ def survival_curve(
     )
 
 
-def fracture_times(rows: list[dict] | StoredRows) -> tuple[list[float], list[bool]]:
-    """Month of first fracture per replication, censored at the months simulated."""
-    seen = [math.isfinite(r["fracture_month"]) for r in rows]
-    times = [r["fracture_month"] if s else r["months"] for r, s in zip(rows, seen, strict=True)]
-    return times, seen
-
-
-def leader_counts(rows: Iterable[dict], names: Sequence[str]) -> dict[str, int]:
+def leader_counts(exp: Experiment, names: Sequence[str]) -> dict[str, int]:
     """Replications in which each name became de facto leader, and ``"No leader"``."""
-    c = Counter(r["leader"] for r in rows)
+    c = Counter(exp.totals.counts.get("leader", {}))
+    c[""] = exp.totals.replications - sum(c.values())
     out = {n: c.get(n, 0) for n in names}
     out["No leader"] = c.get("", 0)
     return out
@@ -204,7 +235,11 @@ def plot_latency(folder: Path, exp: Experiment, summary: dict) -> str:
             continue
         months, share = decided_within(hist)
         median = entry["median"]
-        text = f"median {median:.0f} months" if median is not None else "median not reached"
+        text = (
+            f"median {median:.0f} month{'' if median == 1 else 's'}"
+            if median is not None
+            else "median not reached"
+        )
         ax.step(
             months,
             100 * share,
@@ -221,7 +256,7 @@ def plot_latency(folder: Path, exp: Experiment, summary: dict) -> str:
     ax.set_ylabel("Issues decided within that time (%)")
     ax.set_ylim(0, 101)
     ax.yaxis.set_major_formatter(PercentFormatter())
-    ax.legend(loc="lower right", fontsize=9)
+    ax.legend(loc="center right", fontsize=9)
     ax.set_title("How long decisions take (Kaplan-Meier; undecided issues censored)")
     return save(fig, folder, "latency.png")
 
@@ -229,7 +264,7 @@ def plot_latency(folder: Path, exp: Experiment, summary: dict) -> str:
 @styled
 def plot_leader(folder: Path, exp: Experiment) -> str:
     """Probability that each partner becomes de facto leader, with Wilson intervals."""
-    counts = leader_counts(exp.rows, exp.holders)
+    counts = leader_counts(exp, exp.holders)
     shares, err = wilson_errors(list(counts.values()), len(exp.rows))
     cmap = colours(exp.holders)
     fig, ax = figure()
@@ -267,7 +302,7 @@ def plot_survival(folder: Path, exp: Experiment) -> str:
     Right: cumulative incidence of each cause of fracture (competing risks).
     """
     fig, (ax, cif) = figure(ncols=2, figsize=(13, 4.8))
-    survival_curve(ax, exp.rows, colour="#d62728")
+    survival_curve(ax, exp, colour="#d62728")
     totals = exp.totals
     if not totals.histogram(FRACTURE_EVENT):
         ax.text(
@@ -352,7 +387,7 @@ def plot_influence(folder: Path, exp: Experiment) -> str:
 @styled
 def plot_final_state(folder: Path, exp: Experiment) -> str:
     """How replications end: intact, reformed, fractured, dissolved (Wilson intervals)."""
-    c = Counter(r["final_state"] for r in exp.rows)
+    c = exp.totals.counts.get("final_state", Counter())
     shares, err = wilson_errors([c.get(s, 0) for s in FINAL_STATES], len(exp.rows))
     fig, ax = figure(figsize=(9, 4))
     palette = ["#2ca02c", "#1f77b4", "#ff7f0e", "#d62728"]
@@ -391,7 +426,7 @@ def plot_power(folder: Path, exp: Experiment, summary: dict) -> str | None:
     for i, (label, values) in enumerate(series.items()):
         ax.bar(
             x + (i - 1.5) * width,
-            100 * np.array(values),
+            100 * np.array(values, dtype=float),  # None (no value for a holder): no bar
             width,
             label=label,
             color=tones[i],

@@ -292,12 +292,18 @@ class Teller:
         """A partner announces its exit, and why."""
         n = d["partner"]
         patience = self.specs[n].patience if n in self.specs else 1
+        played = any(h.name == n and self.v.moves.plays(h) for h in self.v.holders)
+        why = (
+            f"the people playing it chose to (its satisfaction {d['satisfaction']:.2f}, its "
+            f"outside option {d['outside_option']:.2f})"
+            if played  # a room session (sim play): the agent's reason may not be theirs
+            else f"its satisfaction ({d['satisfaction']:.2f}) has stayed below its outside "
+            f"option ({d['outside_option']:.2f}) for {patience} months, its patience"
+        )
         return Line(
             "exit_announced",
             "bad",
-            f"{n} announces it will leave (effective month {d['effective']}): its satisfaction "
-            f"({d['satisfaction']:.2f}) has stayed below its outside option "
-            f"({d['outside_option']:.2f}) for {patience} months, its patience.",
+            f"{n} announces it will leave (effective month {d['effective']}): {why}.",
             data={k: d[k] for k in ("partner", "effective", "satisfaction", "outside_option")},
         )
 
@@ -385,7 +391,33 @@ class Teller:
                 f"{pct(d['threshold'])} since month {d['since']} ({months} months).",
                 data=dict(d),
             )
+        told = self.restructuring(kind, d)
+        if told is not None:
+            return Line(kind, "struct", told, data=dict(d))
         return Line(kind, "plain", f"{kind}: {d}", data={})
+
+    def restructuring(self, kind: str, d: dict) -> str | None:
+        """A sentence for the restructuring events of real consortia (or None)."""
+        title = f" ({d['title']})" if d.get("title") else ""
+        if kind == "transfer":
+            return f"{d['seller']} sells {pct(d['stake'])} of the equity to {d['buyer']}{title}."
+        if kind == "equity_issue":
+            return f"New equity is issued to {d['subscriber']}{title}."
+        if kind == "rescue":
+            paid = ", ".join(f"{n} {x:,.4g}" for n, x in d["paid"].items())
+            return f"Rescue led by {d['by']}{title}: paid in {paid}."
+        if kind == "governance_change":
+            return f"The governance changes{title}: {d['change']}."
+        if kind == "performance":
+            return (
+                f"Performance shock{title}: every holder's monthly value moves by "
+                f"{d['change']:+.2f} for {d['months']} months."
+            )
+        if kind == "dormant_votes":
+            return f"{pct(d['fraction'])} of {d['partner']}'s shares now carry no votes."
+        if kind == "option_exercised":
+            return f"{d['holder']} exercises its {d['option']} option."
+        return None
 
     def influence(self, month: int) -> Line | None:
         """A line when influence shares moved enough since the last one told."""
@@ -397,9 +429,12 @@ class Teller:
         self.shown_influence = [float(x) for x in row]
         parts = []
         for name, now, was in sorted(zip(names, row, before, strict=True), key=lambda t: -t[1]):
-            if now <= 0 and was <= 0:
+            if not now > 0 and not was > 0:
+                continue  # not in the venture (NaN: before joining or after leaving) or nil
+            if now != now:
+                parts.append(f"{name} gone")
                 continue
-            delta = round(100 * (now - was))
+            delta = round(100 * (now - was)) if was == was else 0
             parts.append(f"{name} {pct(now)}" + (f" ({delta:+d})" if delta else ""))
         return Line(
             "influence",

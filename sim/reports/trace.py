@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from sim.reports.document import md_escape as e
 from sim.reports.story import CLAUSES, Month, join, pct, words
 from sim.reports.teller import tell
 from sim.scenario.schema import Scenario
@@ -70,12 +71,22 @@ def trace(scenario: Scenario, seed: int, months: int | None = None) -> Trace:
     """
     from sim.model.venture import Venture
 
-    v = Venture(scenario, seed, record_events=True).run()
+    return told(Venture(scenario, seed, record_events=True).run(), months)
+
+
+def told(v, months: int | None = None) -> Trace:
+    """Tell a finished venture that recorded its events (an agents' run or a room session).
+
+    Args:
+        v: the venture, run to its end with ``record_events=True``.
+        months: tell only the first ``months`` months.
+    """
+    scenario = v.scenario
     story = tell(v, months)
     shown = v.month if months is None else min(months, v.month)
     return Trace(
         scenario.name,
-        seed,
+        v.seed,
         scenario.horizon_months,
         v.month,
         shown,
@@ -218,25 +229,25 @@ def to_text(t: Trace) -> str:
 
 
 def to_markdown(t: Trace) -> str:
-    """A Markdown handout."""
+    """A Markdown handout (names and titles escaped, so they show as written)."""
     out = [
-        f"# {t.title}",
+        f"# {e(t.title)}",
         "",
         f"Replication seed `{t.seed}`, {t.horizon_months}-month horizon.",
         "",
         "## The partners",
         "",
     ]
-    out += [f"- {c}" for c in t.cast] + ["", "## The design", ""]
-    out += [f"- {d}" for d in t.design] + ["", "## Month by month", ""]
+    out += [f"- {e(c)}" for c in t.cast] + ["", "## The design", ""]
+    out += [f"- {e(d)}" for d in t.design] + ["", "## Month by month", ""]
     for m in t.months:
-        out += [f"### {_heading(m)}", ""]
+        out += [f"### {e(_heading(m))}", ""]
         for line in m.lines:
-            out.append(f"- {line.text}")
-            out += [f"  - {d}" for d in line.details]
+            out.append(f"- {e(line.text)}")
+            out += [f"  - {e(d)}" for d in line.details]
         out.append("")
-    out += ["## How it ended", ""] + [f"_{n}_" for n in _cut_note(t)]
-    out += [f"- {e}" for e in t.ending]
+    out += ["## How it ended", ""] + [f"_{e(n)}_" for n in _cut_note(t)]
+    out += [f"- {e(x)}" for x in t.ending]
     return "\n".join(out) + "\n"
 
 

@@ -13,6 +13,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.scenario.text import Name
+
+#: The largest amount of money in a scenario (currency units). Amounts are in the
+#: scenario's currency (e.g. ``¥bn``: 400 is ¥400bn); a trillion of them is more than any
+#: venture holds, and larger numbers (``1.0e308``) overflow when they are added up.
+MAX_MONEY = 10**12
+#: The largest relative weight (saliences, issue kinds' weights): weights are normalised,
+#: so only their ratios matter, and larger ones overflow when they are added up.
+MAX_WEIGHT = 10**6
+
 
 class Strict(BaseModel):
     """Base for every scenario block: unknown keys are errors, values are immutable.
@@ -52,8 +62,8 @@ class SideFunding(Strict):
     enabled: bool = False
     propensity: float = Field(default=0.2, ge=0, le=1)
     after_months: int = Field(default=6, ge=1, le=600)
-    min_stake: float = Field(default=0.2, ge=0)
-    cost_per_importance: float = Field(default=5.0, ge=0)
+    min_stake: float = Field(default=0.2, ge=0, le=1000)
+    cost_per_importance: float = Field(default=5.0, ge=0, le=MAX_MONEY)
 
 
 class PartnerSpec(Strict):
@@ -75,9 +85,9 @@ class PartnerSpec(Strict):
         side_funding: whether and how it funds things outside the structure.
     """
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     stake: float = Field(ge=0, le=1)
-    capital: float = Field(default=0.0, ge=0)
+    capital: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     positions: dict[str, float] = Field(default_factory=dict)
     salience: dict[str, float] = Field(default_factory=dict)
     expertise: dict[str, float] = Field(default_factory=dict)
@@ -106,9 +116,9 @@ class InvestorSpec(Strict):
             purely passive holder that is diluted by every call.
     """
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     stake: float = Field(ge=0, le=1)
-    capital: float = Field(default=0.0, ge=0)
+    capital: float = Field(default=0.0, ge=0, le=MAX_MONEY)
 
 
 class ContingentVotes(Strict):
@@ -147,9 +157,9 @@ class StateFunderSpec(Strict):
         votes: its contingent voting rights.
     """
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     stake: float = Field(default=0.0, ge=0, le=1)
-    capital: float = Field(default=0.0, ge=0)
+    capital: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     positions: dict[str, float] = Field(default_factory=dict)
     salience: dict[str, float] = Field(default_factory=dict)
     veto: Veto = Veto()

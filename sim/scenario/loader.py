@@ -23,6 +23,7 @@ import yaml
 from pydantic import ValidationError
 
 from sim.errors import InputError, Problem
+from sim.scenario.advice import advice
 from sim.scenario.messages import explain
 from sim.scenario.schema import Scenario, reference_problems
 from sim.scenario.uncertain import UncertainParameter, extract, set_named
@@ -48,6 +49,8 @@ class LoadedScenario:
         path: the file it was read from ("" when built from a mapping).
         sha256: hex digest of the file's bytes (of the canonical JSON when from a mapping).
         text: the file's text.
+        warnings: values that are valid but probably not what was meant, located
+            (:mod:`sim.scenario.advice`).
         uncertain: the parameters given as distributions, in file order (``scenario`` holds
             their central values); empty for a scenario of plain values.
     """
@@ -56,6 +59,7 @@ class LoadedScenario:
     path: str
     sha256: str
     text: str
+    warnings: tuple[Problem, ...] = ()
     uncertain: tuple[UncertainParameter, ...] = ()
 
 
@@ -83,7 +87,9 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     if uncertain:
         assert isinstance(data, dict)
         _check_ranges(data, scenario, uncertain, name, node)
-    return LoadedScenario(scenario, name, hashlib.sha256(raw).hexdigest(), text, tuple(uncertain))
+    warnings = tuple(locate(loc, msg, name, node) for loc, msg in advice(scenario))
+    sha = hashlib.sha256(raw).hexdigest()
+    return LoadedScenario(scenario, name, sha, text, warnings, tuple(uncertain))
 
 
 def _check_ranges(

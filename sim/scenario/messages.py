@@ -46,7 +46,8 @@ def explain(err: Mapping[str, typing.Any]) -> tuple[Loc, str]:
     if kind in _TYPES:
         return loc, f"must be {_TYPES[kind]}, got {got}" + _type_hint(kind, err.get("input"))
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return loc, f"must be {_range(loc, kind, ctx)}, got {got}"
+        hint = _RANGE_HINTS.get(str(loc[-1]), "") if kind.startswith("less") else ""
+        return loc, f"must be {_range(loc, kind, ctx)}, got {got}{hint}"
     if kind == "string_too_short":
         return loc, "must not be empty"
     if kind == "string_too_long":
@@ -70,6 +71,25 @@ def explain(err: Mapping[str, typing.Any]) -> tuple[Loc, str]:
         return loc, "needs a 'type' key: issue, capital_call, new_partner or outside_option"
     return loc, str(err["msg"]).removeprefix("Value error, ")
 
+
+_MONEY = (
+    "; amounts are counted in the scenario's currency units (with currency: ¥bn, 400 means "
+    "¥400bn), so this is more than any venture holds"
+)
+_GAIN = "; the defaults are 0.1 to 2: a gain this large makes one event decide all influence"
+#: What a user who wrote an absurdly large value probably meant, by field name.
+_RANGE_HINTS = {
+    "capital": _MONEY,
+    "amount": _MONEY,
+    "valuation": _MONEY,
+    "pre_money": _MONEY,
+    "cost_per_importance": _MONEY,
+    "weight": "; weights are relative (only their ratios matter): write 1 and 3, not 1e300",
+    "pass_gain": _GAIN,
+    "proximity_gain": _GAIN,
+    "capital_gain": _GAIN,
+    "side_funding_gain": _GAIN,
+}
 
 _TYPES = {
     "int_type": "a whole number",

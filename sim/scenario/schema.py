@@ -13,13 +13,26 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from sim.errors import did_you_mean
-from sim.scenario.actors import InvestorSpec, PartnerSpec, StateFunderSpec, Strict
+from sim.scenario.actors import (
+    MAX_MONEY,
+    MAX_WEIGHT,
+    InvestorSpec,
+    PartnerSpec,
+    StateFunderSpec,
+    Strict,
+)
 from sim.scenario.agenda import AgendaSpec, NewPartnerEvent, OutsideOptionEvent
 from sim.scenario.governance import GovernanceSpec
+from sim.scenario.restructuring import restructuring_problems, source_problems
+from sim.scenario.text import Name, Prose, Title
 
 MAX_REPLICATIONS = 1_000_000
 MAX_PARTNERS = 64
 MAX_HORIZON_MONTHS = 1200
+#: The largest influence gain: standing gained per unit importance (or of capital
+#: relative to valuation). The defaults are 0.1 to 2; a gain of 1.0e300 overflows standing
+#: to infinity and makes every influence share undefined.
+MAX_GAIN = 1000
 
 
 class LeaderSpec(Strict):
@@ -54,10 +67,10 @@ class InfluenceDynamics(Strict):
     """
 
     memory_months: float = Field(default=24.0, gt=0, le=1200)
-    pass_gain: float = Field(default=0.1, ge=0)
-    proximity_gain: float = Field(default=0.1, ge=0)
-    capital_gain: float = Field(default=2.0, ge=0)
-    side_funding_gain: float = Field(default=0.3, ge=0)
+    pass_gain: float = Field(default=0.1, ge=0, le=MAX_GAIN)
+    proximity_gain: float = Field(default=0.1, ge=0, le=MAX_GAIN)
+    capital_gain: float = Field(default=2.0, ge=0, le=MAX_GAIN)
+    side_funding_gain: float = Field(default=0.3, ge=0, le=MAX_GAIN)
 
 
 class SatisfactionDynamics(Strict):
@@ -99,7 +112,7 @@ class Dynamics(Strict):
     belief_noise: float = Field(default=0.01, ge=0, le=1)
     deference: float = Field(default=0.02, ge=0, le=1)
     influence_deference: float = Field(default=0.1, ge=0, le=1)
-    valuation: float = Field(default=100.0, gt=0)
+    valuation: float = Field(default=100.0, gt=0, le=MAX_MONEY)
     influence: InfluenceDynamics = InfluenceDynamics()
     satisfaction: SatisfactionDynamics = SatisfactionDynamics()
 
@@ -144,13 +157,13 @@ class Scenario(Strict):
         metadata: free-form notes (sources, historical outcomes), never executed.
     """
 
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    currency: str = "units"
+    name: Title = Field(min_length=1, max_length=200)
+    description: Prose = ""
+    currency: Title = Field(default="units", max_length=40)
     horizon_months: int = Field(default=120, ge=1, le=MAX_HORIZON_MONTHS)
     replications: int = Field(default=1000, ge=1, le=MAX_REPLICATIONS)
     seed: int = Field(default=0, ge=0, lt=2**63)
-    dimensions: list[str] = Field(min_length=1, max_length=32)
+    dimensions: list[Name] = Field(min_length=1, max_length=32)
     initial_policy: dict[str, float] = Field(default_factory=dict)
     partners: list[PartnerSpec] = Field(min_length=2, max_length=MAX_PARTNERS)
     investors: list[InvestorSpec] = Field(default_factory=list)
@@ -204,6 +217,12 @@ def _actor_problems(path: tuple, actor, dims: set[str]) -> Iterator[Problem]:
             yield (*path, "salience", dim), _unknown("dimension", dim, dims)
         elif value < 0:
             yield (*path, "salience", dim), f"must be >= 0, got {value}"
+        elif value > MAX_WEIGHT:
+            yield (
+                (*path, "salience", dim),
+                f"must be at most {MAX_WEIGHT:,}, got {value:g}: saliences are relative weights "
+                "(normalised to sum to 1), so write 1 and 3 rather than 1e300 and 3e300",
+            )
     if actor.salience and sum(actor.salience.values()) <= 0:
         yield (
             (*path, "salience"),
@@ -292,6 +311,9 @@ def _references(s: Scenario) -> Iterator[Problem]:
             yield (*at, "kind"), _unknown("issue kind", event_kind, kinds)
         if isinstance(event, OutsideOptionEvent) and event.partner not in partner_names:
             yield (*at, "partner"), _unknown("partner", event.partner, partner_names)
+
+    yield from restructuring_problems(s, _unknown)
+    yield from source_problems(s)
 
     g = s.governance
     for i, reserved in enumerate(g.reserved_matters):

@@ -1,1 +1,1 @@
-"""The workshop dashboard: Mesa's Solara visualisation of a venture (``sim viz``)."""
+"""The workshop dashboard (``sim viz``): Solara page, SVG charts, one adapter over the model."""

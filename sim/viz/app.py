@@ -1,221 +1,170 @@
-"""The workshop dashboard: Mesa's ``SolaraViz`` over a venture, served by ``sim viz``.
+"""The workshop dashboard, laid out for a projector (1280x720): ``sim viz SCENARIO``.
 
-Controls for the design and for each partner (:mod:`sim.viz.design`), Mesa's step / play
-/ reset, three live charts (influence shares; satisfaction against outside option per
-partner; open issues and decision latency) and the month's events in words (the same
-sentences as ``sim trace``). Changing a control and pressing Reset runs the new design.
+One screen, no scrolling: a bar with Step / Play / Reset and the current month; the
+design's knobs on the left (each with its value in its label; partners' behaviour folded
+away); the three charts (:mod:`sim.viz.figures`, light SVG) and the month's events in
+words (:mod:`sim.viz.events`). Changing a knob and pressing Reset runs the new design.
 
-Run it with ``sim viz SCENARIO`` (which sets ``SIM_VIZ_SCENARIO`` and starts
-``solara run sim/viz/app.py``). Solara renders the module's ``Page`` component once per
-browser session, so each session gets its own model.
+Built on Solara directly rather than Mesa's ``SolaraViz``, whose developer controls (play
+and render intervals, threads), page tabs and matplotlib redraws (about 1.5 s a step on a
+laptop) do not suit a room. The bar is a small Vue component (``controls.vue``): a press
+disables it in the browser until the server has drawn the month, so clicks cannot pile
+up, and Play asks for the next month only once the last is on screen.
+
+``sim viz`` sets ``SIM_VIZ_SCENARIO`` and starts ``solara run sim/viz/app.py``. Solara
+renders :func:`Page` once per browser session, so each session gets its own model.
 """
 
 from __future__ import annotations
 
-import math
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
 
 import solara
-from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz
+from reacton import ipyvuetify as v
 
-from sim.model.influence import leader_threshold
-from sim.model.venture import Venture
-from sim.reports.teller import tell
+from sim.errors import InputError
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
-from sim.viz.design import apply_knobs, knobs
+from sim.viz import state
+from sim.viz.design import PARTNER_KNOBS, apply_knobs, knobs, partner_key, plain
+from sim.viz.events import latest_html
+from sim.viz.figures import all_svg
 
 #: The environment variable naming the scenario file the dashboard starts from.
 SCENARIO_ENV = "SIM_VIZ_SCENARIO"
-#: Chart size (inches); the dashboard's grid scales the image to its cell.
-FIGSIZE = (6.0, 3.4)
+#: Milliseconds between months when playing (after the last month is on screen).
+PLAY_INTERVAL_MS = 300
+
+CSS = """
+.sim-page { height: 100vh; overflow: hidden; padding: 0 !important; font-size: 15px; }
+.sim-bar { display: flex; align-items: center; gap: 10px; padding: 6px 12px;
+  background: #263238; color: #fff; height: 48px; }
+.sim-title { font-weight: bold; font-size: 16px; flex: 1; overflow: hidden;
+  white-space: nowrap; text-overflow: ellipsis; }
+.sim-month { font-size: 20px; font-weight: bold; min-width: 190px; text-align: right; }
+.sim-busy { font-size: 13px; color: #ccc; width: 60px; }
+.sim-body { height: calc(100vh - 48px); flex-wrap: nowrap !important; margin: 0 !important; }
+.sim-knobs { width: 280px; min-width: 280px; overflow-y: auto; padding: 10px 10px !important;
+  border-right: 1px solid #ddd; }
+.sim-knobs .v-input { margin-top: 2px !important; padding-top: 2px !important; }
+.sim-knobs .v-input__slot { margin-bottom: 0 !important; }
+.sim-knobs .v-label { font-size: 14px !important; color: #222 !important; }
+.sim-knobs .v-input__slider .v-input__slot { flex-wrap: wrap; }
+.sim-knobs .v-input__slider .v-label { width: 100%; max-width: 100%; margin: 0 !important; }
+.sim-charts { width: 470px; min-width: 420px; padding: 4px !important; gap: 4px; }
+.sim-events { flex: 1; overflow-y: auto; overflow-anchor: none; padding: 4px 12px !important;
+  font-size: 15px; }
+.sim-events h3 { font-size: 16px; margin: 8px 0 2px 0; }
+.sim-events ul { padding-left: 10px; margin: 0; list-style: none; }
+.sim-events ul ul { padding-left: 16px; list-style: disc; font-size: 14px; color: #333; }
+.sim-events li { margin: 3px 0; }
+.sim-design { font-size: 13px; color: #333; }
+.sim-error { color: #B00020; font-weight: bold; }
+"""
 
 
-class DashboardVenture(Venture):
+class DashboardVenture(state.Tracked):
     """A venture built from knob values, recording a monthly series for the charts.
 
     Args:
         base: the scenario the dashboard started from.
         seed: the replication seed (text from the seed box, or an integer).
         **kwargs: knob values (see :func:`sim.viz.design.knobs`).
-
-    Attributes:
-        series: one dict per month run: month, influence share and satisfaction per
-            holder, outside option per partner, open issues, mean latency so far (months).
     """
 
-    # Mesa's SolaraViz accepts extra keyword parameters only under the name ``kwargs``.
     def __init__(self, base: Scenario, seed: str | int = 1, **kwargs):
         text = str(seed).strip()
         if not text.isdigit() or int(text) >= 2**63:
             raise ValueError(f"the seed must be a whole number from 0 to 2^63-1, got '{seed}'")
-        super().__init__(apply_knobs(base, **kwargs), int(text), record_events=True)
-        self.series: list[dict] = []
-
-    def step(self) -> None:
-        """Run a month, then record what the charts show."""
-        super().step()
-        m = self.month
-        latencies = [lat for _, lat, _ in self.decisions]
-        self.series.append(
-            {
-                "month": m,
-                "influence": {
-                    h.name: float(self.influence_history[m - 1, h.order]) for h in self.holders
-                },
-                "satisfaction": {
-                    p.name: (p.satisfaction if p.active else math.nan) for p in self.holders
-                },
-                "outside_option": {p.name: p.outside_option for p in self.holders},
-                "open_issues": len(self.open_issues),
-                "latency": sum(latencies) / len(latencies) if latencies else math.nan,
-            }
-        )
+        super().__init__(apply_knobs(base, **kwargs), int(text))
 
 
-def _colours(model: DashboardVenture) -> dict[str, str]:
-    return {h.name: f"C{h.order % 10}" for h in model.holders}
-
-
-def _empty(ax, text: str = "Press Step or ▶ to run the venture") -> None:
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="0.4")
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-def _figure(title: str):
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    ax = fig.subplots()
-    ax.set_title(title, fontsize=11, loc="left")
-    return fig, ax
-
-
-def InfluenceChart(model: DashboardVenture):
-    """Influence share per holder by month, with the de facto leader threshold."""
-    fig, ax = _figure("Influence share by partner (grey: leader threshold)")
-    colours = _colours(model)
-    if not model.series:
-        _empty(ax)
-    else:
-        months = [row["month"] for row in model.series]
-        for h in model.holders:
-            ax.plot(
-                months,
-                [row["influence"][h.name] for row in model.series],
-                color=colours[h.name],
-                label=h.name,
-            )
-        spec = model.scenario.leader
-        n = len(model.active_holders()) or 1
-        ax.axhline(leader_threshold(spec.share or 0.0, spec.margin, n), color="0.6", linestyle=":")
-        ax.set_ylim(0, max(0.6, max(max(r["influence"].values()) for r in model.series) + 0.05))
-        ax.set_xlabel("month")
-        ax.set_ylabel("share of influence")
-        ax.legend(loc="upper left", fontsize=8, ncols=2)
-    return solara.FigureMatplotlib(fig, format="png", dependencies=[len(model.series), id(model)])
-
-
-def SatisfactionChart(model: DashboardVenture):
-    """Each partner's satisfaction (solid) against its outside option (dashed)."""
-    fig, ax = _figure("Satisfaction (solid) vs outside option (dashed)")
-    colours = _colours(model)
-    if not model.series:
-        _empty(ax)
-    else:
-        months = [row["month"] for row in model.series]
-        for p in model.seated() or model.holders:
-            c = colours[p.name]
-            ax.plot(
-                months, [r["satisfaction"][p.name] for r in model.series], color=c, label=p.name
-            )
-            ax.plot(
-                months,
-                [r["outside_option"][p.name] for r in model.series],
-                color=c,
-                linestyle="--",
-                linewidth=1,
-            )
-        ax.set_xlabel("month")
-        ax.set_ylabel("value per month")
-        top = max(v for r in model.series for v in r["satisfaction"].values() if v == v)
-        ax.set_ylim(top=top + 0.15)  # room for the legend above the lines
-        ax.legend(loc="upper right", fontsize=8, ncols=4, framealpha=0.8)
-    return solara.FigureMatplotlib(fig, format="png", dependencies=[len(model.series), id(model)])
-
-
-def AgendaChart(model: DashboardVenture):
-    """Open issues (count) and the mean decision latency so far (months)."""
-    fig, ax = _figure("Open issues and decision latency")
-    if not model.series:
-        _empty(ax)
-    else:
-        months = [row["month"] for row in model.series]
-        ax.step(
-            months,
-            [r["open_issues"] for r in model.series],
-            where="post",
-            color="C3",
-            label="open issues (count)",
-        )
-        ax.plot(
-            months,
-            [r["latency"] for r in model.series],
-            color="C0",
-            label="mean latency so far (months)",
-        )
-        ax.set_xlabel("month")
-        ax.set_ylim(bottom=0)
-        ax.legend(loc="upper left", fontsize=8)
-    return solara.FigureMatplotlib(fig, format="png", dependencies=[len(model.series), id(model)])
-
-
-def design_markdown(model: Venture) -> str:
-    """The design the model runs now (it changes on Reset), in one paragraph."""
+def design_html(model: state.Tracked) -> str:
+    """The design the model runs now (it changes on Reset), in one line."""
     g = model.scenario.governance
-    rule = g.reserved.rule.replace("_", " ")
+    rule = plain(g.reserved.rule)
     if g.reserved.threshold is not None:
         rule += f" ({g.reserved.threshold:.0%})"
-    partners = "; ".join(
-        f"{p.name} {p.veto.tolerance:.3f} / {p.veto.concession:.3f} / {p.outside_option:.2f}"
-        for p in model.scenario.partners
-    )
-    return (
-        f"**Design now** (seed {model.seed}): reserved matters by {rule}; proposer "
-        f"{g.proposer.replace('_', ' ')}; board every {g.board.cadence_months} months; "
-        f"deadlock clause {g.deadlock.clause.replace('_', ' ')}; lock-up {g.lock_up_months} "
-        f"months. Tolerance / concession / outside option: {partners}."
+    return escape(
+        f"Running now (seed {model.seed}): board matters by {rule.lower()}; proposer: "
+        f"{plain(g.proposer).lower()}; board every {g.board.cadence_months} months; "
+        f"deadlock clause: {plain(g.deadlock.clause).lower()}; lock-up "
+        f"{g.lock_up_months} months."
     )
 
 
-def events_markdown(model: Venture, months: int = 3) -> str:
-    """The last ``months`` months' events, newest first, as Markdown (``sim trace``'s words)."""
-    if model.month == 0:
-        return "### Events\n\nNothing has happened yet: press **Step**."
-    story = tell(model)
-    shown = [m for m in story if m.month > model.month - months] or story[-1:]
-    out = []
-    if not model.running:
-        out.append(f"**The run is over: the venture is {model.final_state}.**\n")
-    if not shown or shown[-1].month != model.month:
-        out.append(f"### Month {model.month}\n\nA quiet month: nothing new.")
-    for m in reversed(shown):  # newest first: the month just run is on top
-        out.append(f"### Month {m.month}" + (" · board meeting" if m.board else ""))
-        for line in m.lines:
-            out.append(f"- {line.text}")
-            out += [f"    - {d}" for d in line.details]
-    return "\n".join(out)
+def _value_text(spec: dict, value: Any) -> str:
+    if spec["type"] == "SliderInt":
+        return str(int(value))
+    return f"{float(value):.3g}"
 
 
-def EventsText(model: DashboardVenture):
-    """The design being run, and the latest months' events in words."""
-    return solara.Markdown(
-        design_markdown(model) + "\n\n" + events_markdown(model),
-        style={"max-height": "440px", "overflow-y": "auto", "font-size": "14px"},
-    )
+@solara.component
+def Knob(name: str, spec: dict, values: solara.Reactive[dict]):
+    """One design knob, its current value in its label (readable from the back row)."""
+    value = values.value.get(name, spec["value"])
+
+    def set_value(new: Any) -> None:
+        values.set({**values.value, name: new})
+
+    if spec["type"] == "Select":
+        v.Select(
+            label=spec["label"],
+            items=[{"text": plain(c), "value": c} for c in spec["values"]],
+            v_model=value,
+            on_v_model=set_value,
+            dense=True,
+            hide_details=True,
+        )
+    elif spec["type"] == "InputText":
+        solara.InputText(
+            spec["label"], value=str(value), on_value=set_value, continuous_update=True
+        )
+    else:
+        slider = solara.SliderInt if spec["type"] == "SliderInt" else solara.SliderFloat
+        slider(
+            f"{spec['label']}: {_value_text(spec, value)}",
+            value=value,
+            min=spec["min"],
+            max=spec["max"],
+            step=spec["step"],
+            on_value=set_value,
+            thumb_label=False,
+        )
 
 
-COMPONENTS = [InfluenceChart, SatisfactionChart, AgendaChart, EventsText]
+@solara.component
+def Knobs(base: Scenario, values: solara.Reactive[dict]):
+    """The design's knobs, then each partner's behaviour (folded: the projector is small)."""
+    specs = knobs(base)
+    partners = [partner_key(p.name, k[0]) for p in base.partners for k in PARTNER_KNOBS]
+    with solara.Column(classes=["sim-knobs"]):
+        for name, spec in specs.items():
+            if name not in partners:
+                Knob(name, spec, values)
+        with solara.Details("Partners' behaviour", expand=False):
+            for name in partners:
+                Knob(name, specs[name], values)
+        solara.Text("Change a knob, then press Reset.", style={"color": "#555"})
+
+
+@solara.component_vue(str(Path(__file__).with_name("controls.vue")))
+def Controls(
+    title: str,
+    month: int,
+    horizon: int,
+    running: bool,
+    version: int,
+    interval: int,
+    event_step: Callable[[Any], None],
+    event_reset: Callable[[Any], None],
+):
+    """The bar: title, Step / Play / Reset and the current month (see ``controls.vue``)."""
 
 
 def base_scenario() -> Scenario:
@@ -228,21 +177,65 @@ def first_model(base: Scenario) -> DashboardVenture:
     return DashboardVenture(base, **{k: c["value"] for k, c in knobs(base).items()})
 
 
+@dataclass
+class Screen:
+    """What one browser session shows: its model and the last Reset's error, if any."""
+
+    model: DashboardVenture
+    error: str = ""
+
+
 @solara.component
-def Dashboard(base: Scenario, model: DashboardVenture):
-    """Mesa's ``SolaraViz`` with the scenario's controls and our charts and events."""
-    return SolaraViz(
-        model,
-        components=[(c, 0) for c in COMPONENTS],
-        model_params={"base": base, **knobs(base)},
-        name=f"consortium-sim · {base.name}",
-        play_interval=300,
-    )
+def Dashboard(base: Scenario):
+    """The whole screen for one browser session: bar, knobs, charts, events."""
+    values = solara.use_reactive({k: c["value"] for k, c in knobs(base).items()})
+    screen = solara.use_memo(lambda: Screen(first_model(base)), [])
+    version, set_version = solara.use_state(0)
+    model = screen.model
+
+    def step(_=None) -> None:
+        if screen.model.running:
+            screen.model.step()
+        set_version(lambda n: n + 1)
+
+    def reset(_=None) -> None:
+        try:
+            new = DashboardVenture(base, **values.value)
+        except (ValueError, InputError) as e:
+            screen.error = str(e).splitlines()[0]
+        else:
+            state.release(screen.model)
+            screen.model, screen.error = new, ""
+        set_version(lambda n: n + 1)
+
+    solara.Style(CSS)
+    with solara.Column(classes=["sim-page"], gap="0px"):
+        Controls(
+            title=f"consortium-sim · {base.name}",
+            month=model.month,
+            horizon=model.scenario.horizon_months,
+            running=bool(model.running),
+            version=version,
+            interval=PLAY_INTERVAL_MS,
+            event_step=step,
+            event_reset=reset,
+        )
+        with solara.Row(classes=["sim-body"], gap="0px"):
+            Knobs(base, values)
+            with solara.Column(classes=["sim-charts"]):
+                for chart in all_svg(model, model.series, 470, 178):
+                    solara.HTML(tag="div", unsafe_innerHTML=chart)
+            with solara.Column(classes=["sim-events"]):
+                if screen.error:
+                    solara.HTML(
+                        tag="p", unsafe_innerHTML=escape(screen.error), classes=["sim-error"]
+                    )
+                solara.HTML(tag="p", unsafe_innerHTML=design_html(model), classes=["sim-design"])
+                solara.HTML(tag="div", unsafe_innerHTML=latest_html(model))
 
 
 @solara.component
 def Page():
     """The page Solara serves: one dashboard (and one model) per browser session."""
     base = solara.use_memo(base_scenario, [])
-    model = solara.use_memo(lambda: first_model(base), [])
-    return Dashboard(base, model)
+    Dashboard(base)

@@ -21,6 +21,31 @@ PARTNER_KNOBS = (
     ("outside_option", "outside option", ("outside_option",), 0.0, 1.5, 0.05),
 )
 
+#: Plain words for the rule names a room sees ("Unanimity", not ``unanimity``).
+PLAIN = {
+    "unanimity": "Unanimity",
+    "simple_majority": "Simple majority",
+    "qualified_majority": "Qualified majority",
+    "rotating_chair": "Rotating chair",
+    "random": "Drawn by lot",
+    "designated": "The designated leader",
+    "most_influential": "The most influential partner",
+    "expert": "The most expert partner",
+    "none": "None (back to the table)",
+    "escalate": "Escalate to the parents' chiefs",
+    "casting_vote": "Chair's casting vote",
+    "arbitration": "Arbitration",
+    "shotgun": "Shotgun (buy-sell)",
+    "put_call": "Put option",
+    "majority_fallback": "Fall back to a simple majority",
+    "wind_up": "Wind-up",
+}
+
+
+def plain(name: str) -> str:
+    """A rule name in plain words (the name itself, spaced, when it has none)."""
+    return PLAIN.get(name, name.replace("_", " ").capitalize())
+
 
 def partner_key(name: str, suffix: str) -> str:
     """The keyword name of a partner's knob (``tolerance_NEC``); spaces become ``_``."""
@@ -39,16 +64,16 @@ def knobs(base: Scenario) -> dict[str, dict]:
     g = base.governance
     proposers = [p for p in typing.get_args(ProposerRuleName) if p != "designated" or g.leader]
     controls: dict[str, dict] = {
-        "seed": {"type": "InputText", "label": "Seed (a runs.csv seed replays it)", "value": "1"},
+        "seed": {"type": "InputText", "label": "Seed", "value": "1"},
         "reserved_rule": {
             "type": "Select",
-            "label": "Voting rule (reserved matters)",
+            "label": "Voting rule (board matters)",
             "value": g.reserved.rule,
             "values": list(typing.get_args(VotingRuleName)),
         },
         "threshold": {
             "type": "SliderFloat",
-            "label": "Threshold (qualified majority)",
+            "label": "Qualified majority threshold",
             "value": g.reserved.threshold or 0.75,
             "min": 0.55,
             "max": 1.0,

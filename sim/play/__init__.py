@@ -1,0 +1,1 @@
+"""Room sessions (``sim play``): participants play partners; replayable from seed and moves."""
