@@ -63,7 +63,18 @@ def main() -> None:
     args = ap.parse_args()
     out = Path(tempfile.mkdtemp(prefix="memory-flat-")) / "run"
     sim = str(Path(sys.executable).with_name("sim"))
-    command = [sim, "run", args.scenario, "-n", str(args.n), "-j", str(args.j), "-o", str(out)]
+    command = [
+        sim,
+        "run",
+        args.scenario,
+        "--central",
+        "-n",
+        str(args.n),
+        "-j",
+        str(args.j),
+        "-o",
+        str(out),
+    ]
     start = time.monotonic()
     proc = subprocess.Popen([*command, "--json"], stdout=subprocess.DEVNULL)
     peak_pss = peak_main = 0.0

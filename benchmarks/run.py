@@ -89,7 +89,7 @@ def sim_run(n: int, memory: bool = False) -> tuple[float, float]:
     """Wall time (s) and peak memory (MiB) of a whole ``sim run`` process."""
     with tempfile.TemporaryDirectory() as tmp:
         return timed_process(
-            [*SIM, "run", str(SCENARIO), "-n", str(n), "-o", f"{tmp}/out", "--json"],
+            [*SIM, "run", str(SCENARIO), "--central", "-n", str(n), "-o", f"{tmp}/out", "--json"],
             sample_memory=memory,
         )
 

@@ -63,8 +63,19 @@ def test_mesa_batch_run_works_on_venture():
 def test_api_and_cli_write_the_same_run(tmp_path):
     res = sim.run("equal_stakes", n=12, seed=5, workers=1, out=tmp_path / "api")
     cli = run_sim(
-        "run", "equal_stakes", "-n", "12", "--seed", "5", "-j", "2", "-o", "cli", cwd=tmp_path
-    )
+        "run",
+        "equal_stakes",
+        "-n",
+        "12",
+        "--seed",
+        "5",
+        "-j",
+        "2",
+        "-o",
+        "cli",
+        "--central",
+        cwd=tmp_path,
+    )  # --central: the API runs a scenario with ranges at its central values
     assert cli.returncode == 0, cli.stderr
     assert (tmp_path / "api" / "runs.csv").read_text() == (
         tmp_path / "cli" / "runs.csv"

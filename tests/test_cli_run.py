@@ -36,6 +36,7 @@ def two_runs(tmp_path_factory):
             "-o",
             str(folder),
             "--json",
+            "--central",  # one scenario at its ranges' centres (tests/test_uncertainty.py samples)
         )
         assert res.returncode == 0, res.stderr
         out[workers] = (folder, res)

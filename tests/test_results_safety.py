@@ -80,6 +80,7 @@ def test_an_interrupted_run_says_so_and_leaves_no_summary(tmp_path):
             "1",
             "-o",
             str(out),
+            "--central",  # the streaming run of one scenario
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -25,6 +25,7 @@ from sim.experiment.signals import Interrupted
 from sim.experiment.study import resume_plan, run_study
 from sim.experiment.sweep import parse_setting, sweep_study
 from sim.scenario.loader import load_scenario
+from sim.scenario.uncertain import extract
 
 ROOT = Path(__file__).resolve().parents[1]
 SIM = str(Path(sys.executable).with_name("sim"))
@@ -35,7 +36,8 @@ SETTING = "governance.deadlock.after_rounds=1:3:1"
 
 def small_scenario(path: Path, horizon: int = 24) -> Path:
     """The seed article's case with a shorter horizon, written to ``path``."""
-    data = yaml.safe_load((ROOT / "scenarios" / "equal_stakes.yaml").read_text("utf-8"))
+    raw = yaml.safe_load((ROOT / "scenarios" / "equal_stakes.yaml").read_text("utf-8"))
+    data = extract(raw)[0]  # its uncertain parameters at their central values: one scenario
     data["horizon_months"] = horizon
     data["agenda"]["events"] = [e for e in data["agenda"]["events"] if e["month"] <= horizon]
     path.write_text(yaml.safe_dump(data), encoding="utf-8")

@@ -88,6 +88,12 @@ def validate(scenario: Scenario) -> None:
         f"{scenario}: valid. {s.name}: {len(s.partners)} partners, "
         f"{s.horizon_months} months, {s.replications} replications, "
         f"reserved matters by {s.governance.reserved.rule}."
+        + (
+            f" {len(loaded.uncertain)} uncertain parameters (given as ranges; `sim run` draws "
+            f"{s.uncertainty.parameter_sets} parameter sets from them)."
+            if loaded.uncertain
+            else ""
+        )
     )
 
 
@@ -104,14 +110,27 @@ def run(
     resume: execution.ResumeOpt = None,
     fmt: execution.FormatOpt = "csv",
     engine: execution.EngineOpt = "auto",
+    samples: execution.SamplesOpt = None,
+    central: execution.CentralOpt = False,
 ) -> None:
-    """Run a scenario many times; print a summary and write a results folder."""
+    """Run a scenario many times; print a summary and write a results folder.
+
+    A scenario with uncertain parameters (values given as distributions) runs --samples
+    parameter sets (a Latin hypercube) of -n replications each, the same seeds in every
+    set, and reports each figure with two intervals: simulation noise and parameter
+    uncertainty. --central runs it at the distributions' central values only.
+    """
     from sim import api
 
     check_counts(replications, workers, seed)
     execution.check(executor, scheduler, resume, out)
     loaded = load(scenario)
     execution.prepare_engine(engine, [loaded.scenario])
+    if loaded.uncertain and not central:
+        execution.check_uncertain(resume, fmt, None, samples)
+        return _run_uncertain(
+            loaded, replications, seed, workers, out, as_json, executor, scheduler, samples, engine
+        )
 
     from sim.cli.render import power_gap_table, progress_bar, summary_table
     from sim.experiment.study import resume_plan
@@ -160,6 +179,45 @@ def run(
                 file=str(res.folder / "summary.json"),
             )
         ) from None
+
+
+def _run_uncertain(
+    loaded, replications, seed, workers, out, as_json, executor, scheduler, samples, engine
+):
+    """``sim run`` over parameter sets of a scenario with uncertain parameters."""
+    from sim.cli.render import progress_bar, summary_table
+    from sim.experiment.runner import default_workers
+    from sim.experiment.uncertain_run import uncertain_run_study
+    from sim.reports.report import run_report
+
+    s = loaded.scenario
+    k = samples or s.uncertainty.parameter_sets
+    n = replications or s.uncertainty.replications_per_set
+    with (
+        execution.stoppable(""),
+        progress_bar(
+            k * n, f"{Path(loaded.path).name}, {k} parameter sets", quiet=as_json
+        ) as advance,
+    ):
+        output = uncertain_run_study(
+            loaded,
+            samples=k,
+            replications=n,
+            seed=s.seed if seed is None else seed,
+            workers=workers or default_workers(),
+            out=out,
+            progress=advance,
+            report=run_report,
+            executor=executor,
+            scheduler=scheduler,
+            engine=engine,
+        )
+    if as_json:
+        typer.echo(json.dumps(output.summary, indent=2))
+    else:
+        summary_table(output.summary)
+        typer.echo(f"Results: {output.folder}")
+    execution.exit_if_failures(output.summary, Path(loaded.path), output.folder)
 
 
 @app.command()
@@ -267,6 +325,7 @@ import sim.cli.docs  # noqa: E402,F401
 import sim.cli.experiment  # noqa: E402,F401
 import sim.cli.play  # noqa: E402,F401
 import sim.cli.scenarios  # noqa: E402,F401
+import sim.cli.sensitivity  # noqa: E402,F401
 import sim.cli.sweep  # noqa: E402,F401
 import sim.cli.trace  # noqa: E402,F401
 import sim.cli.viz  # noqa: E402,F401

@@ -37,8 +37,16 @@ def compare(
     fmt: execution.FormatOpt = "csv",
     save_experiment: execution.SaveExperimentOpt = None,
     engine: execution.EngineOpt = "auto",
+    samples: execution.SamplesOpt = None,
+    central: execution.CentralOpt = False,
 ) -> None:
-    """Compare governance designs with common random numbers: table, plots, report."""
+    """Compare governance designs with common random numbers: table, plots, report.
+
+    When any design has uncertain parameters (values given as distributions), every design
+    runs at the same --samples parameter sets, and the comparison reports for each pair of
+    designs the probability across parameter sets that one beats the other, and a regret
+    table. --central compares the designs at the central values only.
+    """
     from sim.cli.app import check_counts
 
     if len(scenarios) < 2:
@@ -53,6 +61,10 @@ def compare(
     designs = [load(s) for s in scenarios]  # all validated before any run
     execution.prepare_engine(engine, [d.scenario for d in designs])
     first = designs[0].scenario
+    if any(d.uncertain for d in designs) and not central:
+        execution.check_uncertain(resume, fmt, save_experiment, samples)
+        _robust(designs, replications, seed, workers, out, executor, scheduler, samples, engine)
+        return
     n = replications or first.replications
     seed = first.seed if seed is None else seed
     if save_experiment is not None:
@@ -126,4 +138,74 @@ def comparison_table(comp, metrics: list[str] | None = None) -> None:
         t.add_row(Text(title, style="bold"), "", "")
         for i, (label, estimate, diff) in enumerate(rows):
             t.add_row(f"  {label}", estimate, diff, end_section=i == len(rows) - 1)
+    console().print(t)
+
+
+def _robust(designs, replications, seed, workers, out, executor, scheduler, samples, engine):
+    """``sim compare`` over parameter sets: pairwise win probabilities and regret."""
+    from sim.cli.render import progress_bar
+    from sim.experiment.robust import robust_study
+    from sim.experiment.runner import default_workers
+    from sim.reports.robust import robust_report
+
+    first = next(d for d in designs if d.uncertain).scenario
+    k = samples or first.uncertainty.parameter_sets
+    n = replications or first.uncertainty.replications_per_set
+    with (
+        execution.stoppable(""),
+        progress_bar(k * n * len(designs), f"{len(designs)} designs x {k} parameter sets") as bar,
+    ):
+        folder, comp = robust_study(
+            designs,
+            samples=k,
+            replications=n,
+            seed=designs[0].scenario.seed if seed is None else seed,
+            workers=workers or default_workers(),
+            out=out,
+            progress=bar,
+            report=robust_report,
+            executor=executor,
+            scheduler=scheduler,
+            engine=engine,
+        )
+    robust_table(comp)
+    typer.echo(f"Results: {folder}")
+
+
+def robust_table(comp) -> None:
+    """Print, per metric, each design's mean, worst regret, P(best) and P(beats baseline)."""
+    from rich.table import Table
+
+    from sim.cli.render import console
+    from sim.experiment.summary import HEADLINES
+    from sim.reports.report import interval, value
+
+    base = comp.labels[0]
+    t = Table(
+        title=f"{len(comp.labels)} designs at {comp.samples} parameter sets x "
+        f"{comp.replications:,} replications, seed {comp.seed}, common random numbers; "
+        f"baseline: {base}",
+        title_justify="left",
+        caption="P(beats baseline): share of parameter sets where the design does better "
+        "than the baseline (ties count half), 95% Wilson interval over the sets. Regret: "
+        "shortfall against the best design of each set.",
+        caption_justify="left",
+    )
+    for col in ("Metric / design", "Mean [5-95% over sets]", "Max regret", "P(best)"):
+        t.add_column(col, justify="left" if col.startswith("Metric") else "right")
+    t.add_column("P(beats baseline)", justify="right")
+    for h in HEADLINES:
+        t.add_row(f"[bold]{h.label}[/bold]", "", "", "", "")
+        vs = {r["design"]: r for r in comp.pairs[h.key] if r["versus"] == base}
+        for i, r in enumerate(comp.regret[h.key]):
+            p = vs.get(r["design"])
+            t.add_row(
+                f"  {r['design']}",
+                f"{value(r.get('mean_estimate'), h.percent)} "
+                f"{interval(r.get('parameter_interval', [None, None]), h.percent)}",
+                value(r.get("max_regret"), h.percent),
+                value(r.get("p_best"), True),
+                f"{value(p['p_better'], True)} {interval(p['ci95'], True)}" if p else "",
+                end_section=i == len(comp.regret[h.key]) - 1,
+            )
     console().print(t)

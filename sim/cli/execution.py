@@ -64,6 +64,22 @@ ResumeOpt = Annotated[
     ),
 ]
 
+SamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--samples",
+        help="Parameter sets drawn from the scenario's uncertain parameters (a Latin "
+        "hypercube; default: the scenario's uncertainty.parameter_sets); -n replications "
+        "run in each (default: its uncertainty.replications_per_set).",
+    ),
+]
+CentralOpt = Annotated[
+    bool,
+    typer.Option(
+        "--central",
+        help="Run uncertain parameters at their central values only (no parameter sets).",
+    ),
+]
 FormatOpt = Annotated[
     str,
     typer.Option(
@@ -80,6 +96,23 @@ SaveExperimentOpt = Annotated[
         "`sim experiment FILE`.",
     ),
 ]
+
+
+def check_uncertain(
+    resume: Path | None, fmt: str, save_experiment: Path | None, samples: int | None
+) -> None:
+    """Reject options a run over parameter sets does not offer (yet), before any work."""
+    if resume is not None:
+        raise InputError(
+            "--resume finishes a run of one scenario; a run over parameter sets starts "
+            "afresh (or add --central to run the scenario at its central values)"
+        )
+    if fmt != "csv":
+        raise InputError(f"--format {fmt}: runs over parameter sets write csv only (or --central)")
+    if save_experiment is not None:
+        raise InputError("--save-experiment: not for runs over parameter sets yet (or --central)")
+    if samples is not None and not 1 <= samples <= 10_000:
+        raise InputError(f"--samples must be between 1 and 10,000, got {samples}")
 
 
 def check(executor: str, scheduler: str | None, resume: Path | None, out: Path | None) -> None:
@@ -135,11 +168,17 @@ def stoppable(resume_command: str) -> Iterator[None]:
         with stop_on_signals():
             yield
     except Interrupted as stop:
-        typer.echo(
-            f"\nstopped: completed replications are kept in {stop.folder} (manifest status: "
-            f"interrupted)\nresume with: {resume_command.format(folder=stop.folder)}",
-            err=True,
-        )
+        if resume_command:
+            text = (
+                f"\nstopped: completed replications are kept in {stop.folder} (manifest "
+                f"status: interrupted)\nresume with: {resume_command.format(folder=stop.folder)}"
+            )
+        else:
+            text = (
+                f"\nstopped: {stop.folder} is marked interrupted (manifest status); this "
+                "command does not resume: run it again into a new folder"
+            )
+        typer.echo(text, err=True)
         sys.exit(stop.exit_code)
     except KeyboardInterrupt as stop:
         typer.echo("\nstopped (the results folder's manifest says interrupted)", err=True)

@@ -71,25 +71,36 @@ def summary_table(summary: dict) -> None:
     """Print a run's headline numbers with their 95% intervals."""
     from sim.experiment.summary import HEADLINES
 
+    sets = summary.get("uncertainty")
+    title = f"{summary['title']}\n{summary['replications']:,} replications, "
+    if sets:
+        title += (
+            f"{sets['parameter_sets']} parameter sets x {sets['replications_per_set']:,} "
+            f"(same seeds in every set), "
+        )
     t = Table(
-        title=f"{summary['title']}\n{summary['replications']:,} replications, "
-        f"seed {summary['seed']}, {summary['horizon_months']} months",
+        title=title + f"seed {summary['seed']}, {summary['horizon_months']} months",
         title_justify="left",
+        caption="Noise: 95% interval over all replications. Parameters: 5-95% of the "
+        f"estimates across the {sets['parameter_sets']} parameter sets."
+        if sets
+        else None,
+        caption_justify="left",
     )
-    t.add_column("Metric")
+    t.add_column("Metric", min_width=26)  # keeps "Reserved-matter latency," on one line
     t.add_column("Estimate", justify="right")
-    t.add_column("95% interval", justify="right")
+    t.add_column("Noise 95%" if sets else "95% interval", justify="right")
+    if sets:
+        t.add_column("Parameters 5-95%", justify="right")
     t.add_column("Detail")
     for h in HEADLINES:
         entry = summary[h.key]
-        t.add_row(
-            f"{h.label} ({'%' if h.percent else h.unit})",
-            value(entry[h.value], h.percent),
-            interval(entry["ci95"], h.percent),
-            _detail(h.key, entry),
-        )
+        cells = [value(entry[h.value], h.percent), interval(entry["ci95"], h.percent)]
+        if sets:
+            cells.append(interval(entry["parameter_interval"], h.percent))
+        t.add_row(f"{h.label} ({'%' if h.percent else h.unit})", *cells, _detail(h.key, entry))
     states = ", ".join(f"{k} {value(v, True)}" for k, v in summary["final_state"].items())
-    t.add_row("Final state", "", "", states)
+    t.add_row("Final state", "", "", *([""] if sets else []), states)
     console().print(t)
 
 

@@ -184,8 +184,10 @@ def intervals_note(doc: Document) -> None:
         "Each replication is one possible history of the venture, with its own random "
         "events. Averages come with a 95% confidence interval over replications (Student t); "
         "probabilities with a 95% Wilson interval; time to first fracture with the "
-        "Kaplan-Meier estimator. Intervals measure simulation noise only: they do not cover "
-        "doubts about the model's assumptions or the scenario's inputs."
+        "Kaplan-Meier estimator. These intervals measure simulation noise only: they do not "
+        "cover doubts about the model's assumptions or the scenario's inputs (give uncertain "
+        "inputs as ranges, and `sim run` reports the spread they cause as well; `sim "
+        "sensitivity` ranks them)."
     )
 
 
@@ -216,13 +218,23 @@ def run_report(folder: Path, exp: Experiment, summary: dict, loaded: LoadedScena
     doc.table(["Metric", "Estimate", "95% interval", "What it means"], headline_rows(summary))
     states = ", ".join(f"{k} {value(v, True)}" for k, v in summary["final_state"].items())
     doc.text(f"Final state at month {s.horizon_months}: {states}.")
+    sets = summary.get("uncertainty")
+    if sets:
+        from sim.reports.uncertainty import uncertainty_section
+
+        uncertainty_section(doc, summary)
     doc.heading("Pictures")
     for name in images:
         doc.image(name, CAPTIONS[name])
     intervals_note(doc)
     doc.heading("How to reproduce")
     doc.text("The same command gives the same numbers on any machine and any number of workers:")
-    doc.code(f"sim run {loaded.path or 'SCENARIO.yaml'} -n {len(exp.rows)} --seed {exp.seed}")
+    size = (
+        f"--samples {sets['parameter_sets']} -n {sets['replications_per_set']}"
+        if sets
+        else f"-n {len(exp.rows)}"
+    )
+    doc.code(f"sim run {loaded.path or 'SCENARIO.yaml'} {size} --seed {exp.seed}")
     doc.text(
         "Files in this folder: `runs.csv` (one row per replication; its `seed` column "
         "replays that history with `sim trace`), `influence.csv`, `summary.json`, "

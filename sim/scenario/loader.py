@@ -5,6 +5,11 @@ depth limits, no tags); the wording of field errors is :mod:`sim.scenario.messag
 This module validates the parsed data against the schema and attaches to every problem
 its file, line, column and dotted field path:
 ``file:line:column: dotted.path: message``.
+
+Values written as distributions (:mod:`sim.scenario.uncertain`) are taken out first; the
+scenario is validated at their central values, and then with each distribution's bounds
+(or each choice) in turn, so a range that strays outside what its field allows is
+reported at its line before anything runs.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from sim.errors import InputError, Problem
 from sim.scenario.advice import advice
 from sim.scenario.messages import explain
 from sim.scenario.schema import Scenario, reference_problems
+from sim.scenario.uncertain import UncertainParameter, extract, set_named
 from sim.scenario.yamlsafe import MAX_DEPTH, MAX_FILE_BYTES, parse, read_text
 
 __all__ = [
@@ -29,6 +35,7 @@ __all__ = [
     "LoadedScenario",
     "load_scenario",
     "locate",
+    "scenario_at",
     "validate_mapping",
 ]
 
@@ -44,6 +51,8 @@ class LoadedScenario:
         text: the file's text.
         warnings: values that are valid but probably not what was meant, located
             (:mod:`sim.scenario.advice`).
+        uncertain: the parameters given as distributions, in file order (``scenario`` holds
+            their central values); empty for a scenario of plain values.
     """
 
     scenario: Scenario
@@ -51,6 +60,7 @@ class LoadedScenario:
     sha256: str
     text: str
     warnings: tuple[Problem, ...] = ()
+    uncertain: tuple[UncertainParameter, ...] = ()
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
@@ -68,9 +78,104 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     name = str(path)
     raw, text = read_text(path)
     node, data = parse(text, name)
+    uncertain: list[UncertainParameter] = []
+    if isinstance(data, dict):
+        data, uncertain, problems = extract(data)
+        if problems:
+            raise InputError([locate(loc, msg, name, node) for loc, msg in problems])
     scenario = validate_mapping(data, file=name, node=node)
+    if uncertain:
+        assert isinstance(data, dict)
+        _check_ranges(data, scenario, uncertain, name, node)
     warnings = tuple(locate(loc, msg, name, node) for loc, msg in advice(scenario))
-    return LoadedScenario(scenario, name, hashlib.sha256(raw).hexdigest(), text, warnings)
+    sha = hashlib.sha256(raw).hexdigest()
+    return LoadedScenario(scenario, name, sha, text, warnings, tuple(uncertain))
+
+
+def _check_ranges(
+    data: dict,
+    scenario: Scenario,
+    uncertain: list[UncertainParameter],
+    file: str,
+    node: yaml.Node | None,
+) -> None:
+    """Validate the scenario with each distribution's bounds (or choices) in turn.
+
+    Raises:
+        InputError: every bound that is not a valid value where it stands, and every
+            range of real numbers on a whole-number field, located at its distribution.
+    """
+    import copy
+
+    problems = []
+    dumped = scenario.model_dump()
+    for p in uncertain:
+        real = p.distribution.kind != "choice" and not p.distribution.integer
+        if real and _whole_number_field(dumped, p.loc):
+            problems.append(
+                locate(
+                    p.loc,
+                    f"this field takes whole numbers, but {p.distribution.describe()} draws "
+                    "real ones: give whole-number bounds, e.g. {uniform: [6, 18]}",
+                    file,
+                    node,
+                )
+            )
+            continue
+        for bound in p.distribution.extremes():
+            trial = copy.deepcopy(data)
+            target = trial
+            for key in p.loc[:-1]:
+                target = target[key]
+            target[p.loc[-1]] = bound
+            try:
+                validate_mapping(trial)
+            except InputError as exc:
+                why = "; ".join(dict.fromkeys(q.message for q in exc.problems))
+                problems.append(
+                    locate(
+                        p.loc,
+                        f"the value {bound!r} of {p.distribution.describe()} is not allowed "
+                        f"here ({why}): keep the range within what the field accepts",
+                        file,
+                        node,
+                    )
+                )
+                break
+    if problems:
+        raise InputError(problems)
+
+
+def _whole_number_field(dumped: object, loc: tuple) -> bool:
+    """Whether the validated scenario holds a whole number (not a flag) at ``loc``."""
+    target = dumped
+    for key in loc:
+        try:
+            target = target[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(target, int) and not isinstance(target, bool)
+
+
+def scenario_at(scenario: Scenario, values: dict[str, object]) -> tuple[Scenario, list[str]]:
+    """The scenario with parameters set to the given values, validated.
+
+    Args:
+        scenario: the scenario (e.g. at central values).
+        values: value of each named dotted path (``partners.Sony.patience``).
+
+    Returns:
+        The scenario and the paths it does not have (left as they were), e.g. a partner
+        that only another design has.
+
+    Raises:
+        InputError: the values together do not make a valid scenario.
+    """
+    import copy
+
+    data = copy.deepcopy(scenario.model_dump(mode="json"))
+    missing = [path for path, v in values.items() if not set_named(data, path, v)]
+    return validate_mapping(data), missing
 
 
 def validate_mapping(data: object, *, file: str = "", node: yaml.Node | None = None) -> Scenario:

@@ -123,9 +123,15 @@ class Uncertainty(Strict):
     Attributes:
         position_jitter: standard deviation of each replication's perturbation of every
             partner's ideal points (policy units): we do not know them exactly.
+        parameter_sets: parameter sets ``sim run`` and ``sim compare`` draw when values are
+            given as distributions (``{uniform: [a, b]}``...).
+        replications_per_set: replications of each parameter set (``replications`` is the
+            number for a run of the scenario at its central values).
     """
 
     position_jitter: float = Field(default=0.05, ge=0, le=1)
+    parameter_sets: int = Field(default=20, ge=1, le=10_000)
+    replications_per_set: int = Field(default=50, ge=1, le=MAX_REPLICATIONS)
 
 
 class Scenario(Strict):
