@@ -69,13 +69,22 @@ class Executor:
         from sim.experiment.engines import resolve
 
         engine, note = resolve(scenario, self.engine)
-        self.engines[scenario.name] = engine
-        if note is not None and note not in self.notes:
-            self.notes.append(note)
         if engine == "fast":
             from sim.fast.engine import warm_up
 
-            warm_up()  # load (or compile) once here, before any worker is forked
+            try:
+                warm_up()  # load (or compile) once here, before any worker is forked
+            except Exception as exc:  # noqa: BLE001 - auto falls back; fast says why
+                if self.engine == "fast":
+                    raise
+                engine = "mesa"
+                note = (
+                    f"{scenario.name}: the Mesa engine runs it (the fast engine failed to "
+                    f"load: {exc})"
+                )
+        self.engines[scenario.name] = engine
+        if note is not None and note not in self.notes:
+            self.notes.append(note)
         return engine
 
     def __enter__(self) -> Executor:

@@ -37,8 +37,9 @@ class Moments:
 
     Attributes:
         n: finite values.
-        total: their exact sum.
-        total_sq: the exact sum of their squares.
+        scaled: their exact sum, in units of 2**-SCALE (:attr:`total` as a fraction).
+        scaled_sq: the exact sum of their squares, in units of 2**-(2 SCALE)
+            (:attr:`total_sq`).
         missing: values that were NaN (undefined for that replication).
     """
 

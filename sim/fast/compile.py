@@ -31,6 +31,7 @@ SOURCES = (
     "sim.model.ownership",
     "sim.experiment.latency",
     "sim.fast.kernel",
+    "sim.fast.compile",
 )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import time
+import traceback
 from collections.abc import Callable
 
 import numpy as np
@@ -79,9 +80,9 @@ def run_chunk(scenario: Scenario, start: int, seeds: list[int]) -> ChunkResult:
             else:
                 rows.append(observe(run_one(scenario, seed), r, tally))
         except Exception as exc:  # noqa: BLE001 - one bad replication must not kill the run
-            failures.append(
-                {"replication": r, "seed": seed, "error": f"{type(exc).__name__}: {exc}"}
-            )
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            error = f"{type(exc).__name__}: {exc} (at {where.filename}:{where.lineno})"
+            failures.append({"replication": r, "seed": seed, "error": error})
     return ChunkResult(start, len(seeds), rows, tally, failures)
 
 
