@@ -63,12 +63,14 @@ class Comparison:
         differences: ``differences[label][metric]`` = ``{"mean", "ci95", "pairs"}``, the
             paired difference of that design minus the first (in the metric's unit; shares
             and probabilities as fractions).
+        engines: per design label, the engine that ran it (``mesa`` or ``fast``).
     """
 
     designs: list[Design]
     seed: int
     replications: int
     differences: dict[str, dict[str, dict]] = field(default_factory=dict)
+    engines: dict[str, str] = field(default_factory=dict)
 
 
 def paired_difference(
@@ -182,7 +184,8 @@ def run_comparison(
             )
             name = Path(loaded.path).name or loaded.scenario.name
             done.append(Design(label, loaded, exp, summarise(exp, name)))
-    return Comparison(done, seed, replications, differences(done))
+    used = {d.label: ex.engines.get(d.loaded.scenario.name, "mesa") for d in done}
+    return Comparison(done, seed, replications, differences(done), used)
 
 
 def comparison_rows(comp: Comparison) -> list[dict]:
@@ -328,6 +331,7 @@ def _run_and_write(folder, info, store, designs, progress, report, executor, sch
             store=store,
             engine=info.get("engine", "mesa"),
         )
+        info["engines"] = comp.engines  # the engine each design ran on (manifest)
         files += _write(folder, comp)
         if report is not None:
             files += report(folder, comp)

@@ -99,6 +99,7 @@ class Sweep:
         points: the points, the last setting varying fastest.
         seed: root seed shared by all points.
         replications: replications per point.
+        engines: the engines that ran the points (``mesa``, ``fast``), in order of use.
     """
 
     base: LoadedScenario
@@ -106,6 +107,7 @@ class Sweep:
     points: list[Point]
     seed: int
     replications: int
+    engines: tuple[str, ...] = ()
 
 
 def _scalar(text: str, where: str) -> object:
@@ -350,7 +352,8 @@ def run_sweep(
             p.summary = summarise(exp, name)
             if store is not None:
                 store.save(p.index, p.summary)
-    return Sweep(base, list(settings), points, seed, replications)
+    used = tuple(dict.fromkeys(ex.engines.values()))
+    return Sweep(base, list(settings), points, seed, replications, used)
 
 
 def sweep_columns(settings: Sequence[Setting]) -> list[str]:
@@ -472,6 +475,7 @@ def _run_and_write(
             store=store,
             engine=info.get("engine", "mesa"),
         )
+        info["engines"] = list(sweep.engines)  # the engines the points ran on (manifest)
         files += [f for p in points for f in store.files(p.index)]
         files += ["sweep.csv", "sweep.json"]
         results.write_csv(folder / "sweep.csv", sweep_rows(sweep), sweep_columns(settings))
