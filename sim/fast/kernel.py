@@ -624,6 +624,20 @@ def most_dissatisfied(pf, pi):
 
 
 @njit(cache=True)
+def impose(
+    st, ip, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, dec, lost, policy, issue, month
+):
+    """Settle an issue on the compromise (escalation, mediation, the chiefs, arbitration)."""
+    kind = xi[issue, KIND]
+    dims, nd = kdims[kind], knd[kind]
+    settle(
+        st, ip, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, dec, lost, policy,
+        issue, compromise(pf, pi, ideal, sal, dims, nd), month, -1, False,
+        np.zeros(0, dtype=np.bool_), np.zeros(0),
+    )  # fmt: skip
+
+
+@njit(cache=True)
 def advance(
     st,
     ip,
@@ -648,11 +662,9 @@ def advance(
     rng,
 ):
     """``deadlock.advance``: the next step of the ladder for an issue whose window ended."""
-    kind = xi[issue, KIND]
-    dims, nd = kdims[kind], knd[kind]
     if xi[issue, STAGE] == ESCALATION:
         if rng.random() < fp[F_ESC_RES]:
-            settle(
+            impose(
                 st,
                 ip,
                 fp,
@@ -669,12 +681,7 @@ def advance(
                 lost,
                 policy,
                 issue,
-                compromise(pf, pi, ideal, sal, dims, nd),
                 month,
-                -1,
-                False,
-                np.zeros(0, dtype=np.bool_),
-                np.zeros(0),
             )
             return
         if ip[I_MED_ON] == 1:
@@ -683,7 +690,7 @@ def advance(
             return
     elif xi[issue, STAGE] == MEDIATION:
         if rng.random() < fp[F_MED_RES]:
-            settle(
+            impose(
                 st,
                 ip,
                 fp,
@@ -700,12 +707,7 @@ def advance(
                 lost,
                 policy,
                 issue,
-                compromise(pf, pi, ideal, sal, dims, nd),
                 month,
-                -1,
-                False,
-                np.zeros(0, dtype=np.bool_),
-                np.zeros(0),
             )
             return
     clause = ip[I_CLAUSE]
@@ -716,7 +718,7 @@ def advance(
         xi[issue, FAIL] = 0
     elif clause == C_ESCALATE:
         if rng.random() < fp[F_COMPROMISE]:
-            settle(
+            impose(
                 st,
                 ip,
                 fp,
@@ -733,12 +735,7 @@ def advance(
                 lost,
                 policy,
                 issue,
-                compromise(pf, pi, ideal, sal, dims, nd),
                 month,
-                -1,
-                False,
-                np.zeros(0, dtype=np.bool_),
-                np.zeros(0),
             )
         else:
             drop(st, xi, opened, drp, issue, month)
@@ -769,7 +766,7 @@ def advance(
         if passed != 1:
             drop(st, xi, opened, drp, issue, month)
     elif clause == C_ARBITRATION:
-        settle(
+        impose(
             st,
             ip,
             fp,
@@ -786,12 +783,7 @@ def advance(
             lost,
             policy,
             issue,
-            compromise(pf, pi, ideal, sal, dims, nd),
             month,
-            -1,
-            False,
-            np.zeros(0, dtype=np.bool_),
-            np.zeros(0),
         )
     else:  # wind-up
         unhappy = most_dissatisfied(pf, pi)
