@@ -321,6 +321,7 @@ if __name__ == "__main__":  # pragma: no cover
 # Command modules register themselves on ``app`` (one import each, below this line).
 import sim.cli.backtest  # noqa: E402,F401
 import sim.cli.compare  # noqa: E402,F401
+import sim.cli.discover  # noqa: E402,F401
 import sim.cli.docs  # noqa: E402,F401
 import sim.cli.experiment  # noqa: E402,F401
 import sim.cli.play  # noqa: E402,F401
