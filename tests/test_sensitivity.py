@@ -45,6 +45,22 @@ def test_sobol_indices_of_the_ishigami_function():
     assert [rows[n]["rank"] for n in NAMES] == [1, 2, 3]  # ranked by ST
 
 
+def test_sobol_indices_of_the_sobol_g_function():
+    """SALib's Sobol G function with a = (0, 1, 9, 99): its analytical first-order and
+    total indices (Saltelli et al. 2010), through our design and analysis code."""
+    from SALib.test_functions import Sobol_G
+
+    a = np.array([0.0, 1.0, 9.0, 99.0])
+    names = [f"x{i}" for i in range(1, 5)]
+    u = design("sobol", names, 4096, seed=4)
+    rows = {r["parameter"]: r for r in analyse("sobol", names, u, Sobol_G.evaluate(u, a), seed=4)}
+    s1 = Sobol_G.sensitivity_index(a)
+    st = Sobol_G.total_sensitivity_index(a)
+    for name, first, total in zip(names, s1, st, strict=True):
+        assert rows[name]["S1"] == pytest.approx(first, abs=0.04), name
+        assert rows[name]["ST"] == pytest.approx(total, abs=0.04), name
+
+
 def test_sobol_indices_of_an_additive_function_are_its_variance_shares():
     c = np.array([3.0, 2.0, 1.0])
     u = design("sobol", NAMES, 1024, seed=2)
