@@ -31,7 +31,6 @@ from sim.errors import InputError, Problem
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.schema import Scenario
 
-ENGINES = ("auto", "mesa", "fast")
 Source = str | Path | Scenario | LoadedScenario
 Progress = Callable[[int], None]
 
@@ -64,6 +63,8 @@ def check_engine(engine: str) -> str:
     Raises:
         ValueError: an unknown engine.
     """
+    from sim.experiment.engines import ENGINES
+
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     return engine

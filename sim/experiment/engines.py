@@ -9,8 +9,12 @@ Mesa, which records the story of a run.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sim.errors import InputError
-from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
 
 ENGINES = ("auto", "mesa", "fast")
 

@@ -19,8 +19,9 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.experiment.chunk import ChunkResult, holder_count, run_one
-from sim.experiment.outcomes import INFLUENCE_BINS, Tally, observe
-from sim.fast.pack import CAUSES, FINAL_STATES, TERMINATIONS, pack
+from sim.experiment.outcomes import FINAL_STATES, INFLUENCE_BINS, Tally, observe
+from sim.fast.pack import TERMINATIONS, pack
+from sim.model.structure import FRACTURE_CAUSES
 from sim.scenario.schema import Scenario
 
 _PACKED: dict[int, tuple[Scenario, object]] = {}
@@ -113,7 +114,9 @@ def _row(k, r: int, seed: int, rf: np.ndarray, ri: np.ndarray, names, investors)
         "designated_leader_month": x[k.R_DES_MONTH],
         "fracture_month": x[k.R_FR_MONTH],
         "fracture_partner": _name(names, int(ri[k.Q_FR_WHO])),
-        "fracture_how": CAUSES[ri[k.Q_FR_CAUSE]] if not math.isnan(x[k.R_FR_MONTH]) else "",
+        "fracture_how": FRACTURE_CAUSES[ri[k.Q_FR_CAUSE]]
+        if not math.isnan(x[k.R_FR_MONTH])
+        else "",
         "final_state": FINAL_STATES[ri[k.Q_FINAL]],
         "termination": TERMINATIONS[ri[k.Q_TERM]] if ri[k.Q_TERM] >= 0 else "",
         "termination_by": _name(names, int(ri[k.Q_TERM_WHO])),

@@ -24,8 +24,8 @@ CLAUSES = {
     "majority_fallback": 4,
     "wind_up": 5,
 }
-CAUSES = ("exit", "buy_out", "liquidation", "shotgun", "put_call", "wind_up")
-FINAL_STATES = ("intact", "reformed", "fractured", "dissolved")
+#: Termination codes of the kernel (T_ACQUIRED...); causes and final states use the
+#: model's own tuples (structure.FRACTURE_CAUSES, outcomes.FINAL_STATES) as codes.
 TERMINATIONS = ("acquired", "liquidated", "wind_up", "reform")
 
 
