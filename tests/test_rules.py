@@ -111,6 +111,13 @@ def test_acceptance_limit_is_exactly_where_the_loss_reaches_the_tolerance(ideal,
         assert policy.loss(ideal, sal, sq, point) >= tol - 1e-9
 
 
+def test_acceptance_limit_survives_a_subnormal_salience():
+    # Found by CI's Hypothesis run: salience 5e-324 times a move of 0.5 underflows to 0,
+    # which divided the tolerance by zero. No loss to speak of: the whole move is accepted.
+    assert policy.acceptance_limit([0.5], [5e-324], [0.5], [0.0], 0.026) == 1.0
+    assert policy.acceptance_limit([0.5, 0.2], [5e-324, 5e-324], [0.5, 0.5], [0.0, 1.0], 0.0) == 1.0
+
+
 def test_best_passing_is_the_largest_move_the_rule_lets_through():
     b = Ballot("qualified_majority", 0.75, (1.0,) * 4, (False,) * 4)
     # Moves accepted up to: proposer 1.0, others 0.6, 0.3, 0.1: three yes need lam <= 0.3.

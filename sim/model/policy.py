@@ -154,7 +154,10 @@ def _acceptance_limit_1d(p: float, s: float, q: float, t: float, tolerance: floa
     k = (p - q) / d
     if k >= 1.0:
         return 1.0
-    lam = tolerance / (s * abs(d)) + (2 * k if k > 0 else 0.0)
+    slope = s * abs(d)
+    if slope <= 0.0:  # the product underflowed (a subnormal salience): no loss to speak of
+        return 1.0
+    lam = tolerance / slope + (2 * k if k > 0 else 0.0)
     return lam if lam < 1.0 else 1.0
 
 
