@@ -44,9 +44,22 @@ def small_scenario(path: Path, horizon: int = 24) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _compiled():
+    """The fast engine compiled before a test starts a run it will stop.
+
+    On a fresh machine the first run compiles the kernel (a minute or two, longer on a
+    loaded CI machine), and the test waits for rows on disk: compile here, in the test's
+    own process, so the run it stops loads the cached build.
+    """
+    from sim.fast.engine import warm_up
+
+    warm_up()
+
+
 def _stop_when(proc: subprocess.Popen, folder: Path, rows: int) -> str:
     """SIGTERM ``proc`` once ``folder/runs.csv`` holds ``rows`` rows; return its stderr."""
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while _rows_on_disk(folder) < rows and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the run finished before it could be stopped"

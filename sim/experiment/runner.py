@@ -128,6 +128,7 @@ def run_experiment(
             ex.__enter__()
         size = chunk_size(replications - start, ex.workers)
         for result in ex.map_chunks(scenario, chunks(seed, replications, size, start)):
+            signals.check()
             if progress is not None:
                 progress(result.count)
             pending[result.start] = result

@@ -2,15 +2,21 @@
 
 A long experiment must stop cleanly when a user presses Ctrl-C or a batch system sends
 SIGTERM: completed chunks stay on disk, the manifest says ``interrupted``, and the run can
-be resumed. :func:`stop_on_signals` turns both signals into :class:`Stopped` (a
-``KeyboardInterrupt``, so code that already handles Ctrl-C handles SIGTERM too), and
-:func:`deferred` holds a signal back while the runner commits a chunk to disk, so a stop
+be resumed. Within :func:`stop_on_signals`, the first signal is only recorded; the runner
+calls :func:`check` between chunks, which raises :class:`Stopped` (a
+``KeyboardInterrupt``, so code that already handles Ctrl-C handles SIGTERM too). An
+exception raised wherever the signal happened to land can surface inside a library that
+cannot take one (such a stop twice ended a run with a segmentation fault, on machines
+compiling the fast engine afresh, instead of a clean stop). A second
+signal stops at once (for a user who will not wait for the chunk to end).
+:func:`deferred` holds even that back while the runner commits a chunk to disk, so a stop
 never lands between writing a chunk's rows and recording that it was written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -62,27 +68,43 @@ class Interrupted(KeyboardInterrupt):
 
 
 def _handler(signum: int, frame) -> None:
-    if _state["deferring"]:
+    if _state["pending"] is None or _state["deferring"]:
+        if _state["pending"] is None and signum == signal.SIGINT:
+            os.write(2, b"\nstopping after the replications under way (Ctrl-C again: now)\n")
         _state["pending"] = signum
         return
-    raise Stopped(signum)
+    _state["pending"] = None
+    raise Stopped(signum)  # the second signal: stop now
+
+
+def check() -> None:
+    """Raise :class:`Stopped` if a stop signal arrived since the last check.
+
+    Called by the runner between chunks: the one place where a stop is always safe.
+    """
+    pending = _state["pending"]
+    if pending is not None and not _state["deferring"]:
+        _state["pending"] = None
+        raise Stopped(pending)
 
 
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
-    """Within the block, SIGINT and SIGTERM raise :class:`Stopped` in the main thread.
+    """Within the block, SIGINT and SIGTERM stop the run at the next :func:`check`.
 
     Outside the main thread (where Python cannot install handlers) this does nothing.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _state["pending"] = None
     previous = {s: signal.signal(s, _handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
+        _state["pending"] = None  # a stop after the last chunk: the work is done anyway
 
 
 @contextlib.contextmanager
