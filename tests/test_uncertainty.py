@@ -318,6 +318,15 @@ def _distributions():
     return one()
 
 
+def test_a_triangular_draw_at_its_lower_mode_is_not_rounded_below_its_bound():
+    # Found by Hypothesis: hi - sqrt((hi - lo) * (hi - mode)) with lo = mode rounds below lo.
+    from sim.scenario.uncertain import parse_distribution
+
+    dist, problem = parse_distribution({"triangular": [0.3, 0.3, 0.9]})
+    assert dist is not None, problem
+    assert dist.value(0.0) == 0.3
+
+
 def test_every_draw_stays_in_bounds_and_grows_with_the_quantile():
     from hypothesis import given, settings
     from hypothesis import strategies as st

@@ -91,7 +91,7 @@ class Distribution:
             a, b = self.args
             if self.integer:  # every whole number in [a, b] equally likely
                 return int(a + min(int(u * (b - a + 1)), b - a))
-            return a + u * (b - a)
+            return min(max(a + u * (b - a), a), b)  # rounding never leaves [a, b]
         if self.kind == "triangular":
             lo, mode, hi = (float(x) for x in self.args)
             cut = (mode - lo) / (hi - lo)
@@ -99,7 +99,8 @@ class Distribution:
                 x = lo + math.sqrt(u * (hi - lo) * (mode - lo))
             else:
                 x = hi - math.sqrt((1 - u) * (hi - lo) * (hi - mode))
-            return self._cast(x)
+            # hi - (hi - lo) can round below lo (lo = mode = 0.3, hi = 0.9 gave 0.2999...97)
+            return self._cast(min(max(x, lo), hi))
         mu, sd = self.args
         assert self.clip is not None
         lo, hi = float(self.clip[0]), float(self.clip[1])
