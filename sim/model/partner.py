@@ -51,7 +51,9 @@ class Vote:
     Attributes:
         voter: the voter's name.
         yes: its vote.
-        loss: what the proposal costs it against the status quo (value units).
+        loss: what the proposal costs it against the status quo (value units), as it
+            judges it: with cross-shareholdings, its share of the held partners' losses
+            is included (:meth:`Partner.judged_loss`).
         tolerance: the loss it accepted at the time (value units).
         veto: whether its no blocks the decision.
     """
