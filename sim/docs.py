@@ -63,6 +63,7 @@ REASONS: dict[str, str] = {
     "before acting",
     "partners[].side_funding.": "off unless the scenario says so; values when on are "
     "illustrative (no data)",
+    "partners[].cross_holdings": "none unless the scenario says so (a case names its source)",
     "investors[].": "required when an investor is listed",
     "state_funder.name": "required when a state funder is listed",
     "state_funder.stake": "grants, not equity, at the start",

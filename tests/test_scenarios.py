@@ -56,8 +56,10 @@ def test_case_carries_its_history(path):
     outcome = historical_outcome(loaded)
     assert outcome.years * 12 <= loaded.scenario.horizon_months
     sources = loaded.scenario.metadata["sources"]
-    # every sourced value names evidence.md and its section (validated to be a real path)
-    assert isinstance(sources, dict) and all("evidence.md" in v for v in sources.values())
+    # every sourced value names evidence.md and its section, or a public page by its
+    # address (each key is validated to be a real field path)
+    assert isinstance(sources, dict)
+    assert all("evidence.md" in v or "https://" in v for v in sources.values()), sources
     assert "metadata.outcome" in sources
 
 

@@ -39,6 +39,9 @@ def unsupported(scenario: Scenario) -> str | None:
     for event in scenario.agenda.events:
         if not isinstance(event, IssueEvent | CapitalCallEvent):
             return f"a scripted {event.type} event (month {event.month})"
+    for partner in scenario.all_partners():
+        if any(share > 0 for share in partner.cross_holdings.values()):
+            return f"cross-shareholdings ({partner.name} holds shares of another partner)"
     return None
 
 

@@ -85,7 +85,7 @@ def compromise(venture: Venture, issue: Issue) -> tuple[float, ...]:
 def dissatisfied(venture: Venture) -> list[Partner]:
     """Partners below their outside option, most dissatisfied first (ties: founding order)."""
     seated = venture.seated()
-    gaps = [p.satisfaction - p.outside_option for p in seated]
+    gaps = [p.surplus() for p in seated]
     ranked = [0] * len(seated)
     count = ownership.below_zero_ranked(gaps, ranked)
     return [seated[i] for i in ranked[:count]]
@@ -158,7 +158,7 @@ def shotgun(venture: Venture, issue: Issue, month: int) -> None:
         venture.valuation,
         taken,
     )
-    want_stay = sum(p.satisfaction - p.outside_option for p in others) >= 0
+    want_stay = sum(p.surplus() for p in others) >= 0
     venture.drop(issue, month, why=f"{initiator.name} triggered the shotgun clause")
     if unpaid <= 0 and want_stay:
         venture.remove_partner(initiator, month, how="shotgun", buyers=others)

@@ -51,7 +51,9 @@ class Vote:
     Attributes:
         voter: the voter's name.
         yes: its vote.
-        loss: what the proposal costs it against the status quo (value units).
+        loss: what the proposal costs it against the status quo (value units), as it
+            judges it: with cross-shareholdings, its share of the held partners' losses
+            is included (:meth:`Partner.judged_loss`).
         tolerance: the loss it accepted at the time (value units).
         veto: whether its no blocks the decision.
     """
@@ -100,6 +102,8 @@ class Partner(mesa.Agent):
         standing: raw influence (its share of all standing is its influence share).
         payoff: value accumulated this month (reset every month).
         active: whether it is in the venture now.
+        holdings: the partners whose own equity it partly holds, with the share held in
+            [0, 1] (cross-shareholdings: a financial interest, no control).
     """
 
     can_exit = True
@@ -133,6 +137,10 @@ class Partner(mesa.Agent):
         self.drift_per_month = getattr(spec, "outside_option_drift", 0.0) / 12.0
         self.patience = getattr(spec, "patience", 1)
         self.side_funding = getattr(spec, "side_funding", None)
+        self.cross_holdings: dict[str, float] = dict(getattr(spec, "cross_holdings", {}))
+        # (held partner, share of its own equity), set once every holder exists
+        # (Structure.setup_structure); empty for nearly every scenario.
+        self.holdings: tuple[tuple[Partner, float], ...] = ()
         self.satisfaction = 0.0
         self.unhappy_months = 0
         self.exit_month: int | None = None
@@ -169,6 +177,39 @@ class Partner(mesa.Agent):
         """
         v = self.view(issue.dims)
         return issue.importance * policy.loss(v.ideal, v.salience, status_quo, proposal)
+
+    def judged_loss(
+        self, issue: Issue, status_quo: Sequence[float], proposal: Sequence[float]
+    ) -> float:
+        """What a proposal costs it, counting its share of what it costs the partners it holds.
+
+        A partner holding a share ``h`` of another partner's equity gains ``h`` of that
+        partner's gains (cross-shareholdings; Reynolds & Snapp 1986, O'Brien & Salop 2000):
+        its loss is its own plus ``h`` times each held partner's loss, for held partners
+        still in the venture. Without holdings it is :meth:`loss`.
+        """
+        lost = self.loss(issue, status_quo, proposal)
+        for other, share in self.holdings:
+            if other.active:
+                lost += share * other.loss(issue, status_quo, proposal)
+        return lost
+
+    def interest(self) -> float:
+        """Its share of the held partners' surplus over their outside options (value units).
+
+        ``sum(h * (satisfaction - outside_option))`` over held partners still in the
+        venture: what the venture is worth to them beyond leaving, of which it owns ``h``.
+        0.0 without holdings.
+        """
+        total = 0.0
+        for other, share in self.holdings:
+            if other.active:
+                total += share * (other.satisfaction - other.outside_option)
+        return total
+
+    def surplus(self) -> float:
+        """Satisfaction minus outside option, plus its interest in held partners (value units)."""
+        return self.satisfaction - self.outside_option + self.interest()
 
     def expertise_on(self, issue: Issue) -> float:
         """Mean expertise on the issue's dimensions, in [0, 1]."""
@@ -246,11 +287,13 @@ class Partner(mesa.Agent):
         for i, voter in enumerate(voters):
             if voter is self:
                 continue
-            v = voter.view(issue.dims)
             believed = tolerances[i] + noise[i] if noise is not None else tolerances[i]
-            limits[i] = policy.acceptance_limit(
-                v.ideal, v.salience, sq, target, max(believed, 0.0) / issue.importance
-            )
+            tol = max(believed, 0.0) / issue.importance
+            if voter.holdings:
+                limits[i] = voter.pooled_limit(issue, sq, target, tol)
+                continue
+            v = voter.view(issue.dims)
+            limits[i] = policy.acceptance_limit(v.ideal, v.salience, sq, target, tol)
         share = best_move(ballot, limits)
         if share <= 0:
             return None
@@ -262,6 +305,27 @@ class Partner(mesa.Agent):
         point = [0.0] * len(sq)
         policy.point_on_segment(sq, target, share, point)
         return Proposal(self.name, tuple(point), share, expected)
+
+    def pooled_limit(
+        self, issue: Issue, status_quo: Sequence[float], target: Sequence[float], tolerance: float
+    ) -> float:
+        """:func:`~sim.model.policy.acceptance_limit` of :meth:`judged_loss`.
+
+        Its loss and its held partners' (weighted by the share held) add up to one convex,
+        piecewise-linear loss along the segment: the same function on the dimensions
+        stacked once per partner, with the held partners' saliences scaled by the share.
+        """
+        v = self.view(issue.dims)
+        ideal, salience = list(v.ideal), list(v.salience)
+        copies = 1
+        for other, share in self.holdings:
+            if other.active:
+                w = other.view(issue.dims)
+                ideal += w.ideal
+                salience += [share * x for x in w.salience]
+                copies += 1
+        sq, tg = list(status_quo) * copies, list(target) * copies
+        return policy.acceptance_limit(ideal, salience, sq, tg, tolerance)
 
     def vote(
         self,
@@ -282,7 +346,7 @@ class Partner(mesa.Agent):
             proposing: whether it made the proposal (a proposer votes for its own).
             veto: whether its no blocks the decision.
         """
-        lost = self.loss(issue, status_quo, proposal.policy)
+        lost = self.judged_loss(issue, status_quo, proposal.policy)
         return Vote(self.name, proposing or lost <= tolerance + policy.EPS, lost, tolerance, veto)
 
     # -- outside the structure ----------------------------------------------------------
@@ -304,14 +368,16 @@ class Partner(mesa.Agent):
             return False
         return bool(rng.random() < sf.propensity)
 
-    def wants_exit(self, month: int, lock_up_months: int) -> bool:
+    def wants_exit(self, month: int, lock_up_months: int, interest: float = 0.0) -> bool:
         """Count a month below the outside option; say whether it would announce its exit.
 
         The outside option drifts first. It would announce after ``patience`` consecutive
         months below it, once the lock-up is over and when it has not announced already.
+        ``interest`` (:meth:`interest`, value units) is added to its satisfaction: leaving
+        ends the held partners' surplus too, of which it owns a share.
         """
         self.outside_option += self.drift_per_month
-        if self.satisfaction < self.outside_option:
+        if self.satisfaction + interest < self.outside_option:
             self.unhappy_months += 1
         else:
             self.unhappy_months = 0

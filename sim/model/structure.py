@@ -86,6 +86,11 @@ class Structure:
         baseline_shares([h.stake for h in holders], base)
         for h, b in zip(holders, base, strict=True):
             h.standing = b
+        by_name = {h.name: h for h in self.holders}
+        for h in self.holders:  # cross-shareholdings between partners (Partner.holdings)
+            h.holdings = tuple(
+                (by_name[name], share) for name, share in h.cross_holdings.items() if share > 0
+            )
         self.veto_holders = set(s.governance.veto_holders)
         self.reserved_kinds = set(s.governance.reserved_matters)
         self.kinds: dict[str, IssueKind] = {k.name: k for k in s.agenda.kinds}

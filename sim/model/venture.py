@@ -350,8 +350,11 @@ class Venture(Structure, mesa.Model):
                 if not self.running:
                     return
         g = s.governance
-        for p in self.seated():
-            wants = p.wants_exit(m, g.lock_up_months)
+        # Cross-shareholdings: each holder's interest, from this month's satisfaction
+        # before anyone's outside option drifts (so the order of partners does not matter).
+        interest = [p.interest() for p in self.seated()]
+        for p, held in zip(self.seated(), interest, strict=True):
+            wants = p.wants_exit(m, g.lock_up_months, held)
             announces = self.moves.announce_exit(self, p, wants)
             if announces and p.may_announce_exit(m, g.lock_up_months):
                 p.exit_month = m + g.exit_notice_months
@@ -388,7 +391,8 @@ class Venture(Structure, mesa.Model):
             return
         value = self.scenario.dynamics.satisfaction.venture_value
         if all(
-            p is leader or p.satisfaction < (p.outside_option + value) / 2 for p in self.seated()
+            p is leader or p.satisfaction + p.interest() < (p.outside_option + value) / 2
+            for p in self.seated()
         ):
             self.end(m, "reformed", how="reform", who=leader.name)
 

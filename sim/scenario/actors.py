@@ -11,6 +11,8 @@ Units used throughout the scenario:
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.scenario.text import Name
@@ -83,6 +85,10 @@ class PartnerSpec(Strict):
             rival programmes mature, "greener pastures".
         patience: consecutive months of satisfaction below the outside option before it leaves.
         side_funding: whether and how it funds things outside the structure.
+        cross_holdings: share of another partner's own equity (its parent company, not
+            the venture) that this partner holds, per partner name, each in [0, 1]: a
+            financial interest in that partner's gains from the venture, without control
+            of it (docs/model.md, "Cross-shareholdings"). Empty = none.
     """
 
     name: Name
@@ -99,6 +105,9 @@ class PartnerSpec(Strict):
     outside_option_drift: float = Field(default=0.0, ge=-1, le=1)
     patience: int = Field(default=6, ge=1, le=600)
     side_funding: SideFunding = SideFunding()
+    cross_holdings: dict[Name, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=dict, max_length=64
+    )
 
 
 class InvestorSpec(Strict):

@@ -231,6 +231,34 @@ def _actor_problems(path: tuple, actor, dims: set[str]) -> Iterator[Problem]:
         )
 
 
+def _cross_holding_problems(actors: list[tuple[tuple, PartnerSpec]]) -> Iterator[Problem]:
+    """A partner holds shares of other partners only, and no partner is more than all held.
+
+    Only direct holdings count in the model (docs/model.md), so a cycle (A holds B, B
+    holds A, as Renault and Nissan) is allowed; what cannot be is more than 100% of one
+    partner's equity held by the others.
+    """
+    names = [a.name for _, a in actors]
+    held: dict[str, float] = {}
+    for path, actor in actors:
+        for name, share in actor.cross_holdings.items():
+            at = (*path, "cross_holdings", name)
+            if name == actor.name:
+                yield at, "a partner cannot hold shares of itself: name another partner"
+            elif name not in names:
+                yield at, _unknown("partner", name, names)
+            else:
+                held[name] = held.get(name, 0.0) + share
+    for path, actor in actors:
+        if held.get(actor.name, 0.0) > 1.0 + 1e-9:
+            yield (
+                (*path, "name"),
+                f"the other partners' cross_holdings of {actor.name} sum to "
+                f"{held[actor.name]:.4g}, more than all of its equity: each is a share of "
+                f"{actor.name}'s own equity in [0, 1], and together they can be at most 1",
+            )
+
+
 def _references(s: Scenario) -> Iterator[Problem]:
     dims = set(s.dimensions)
     if len(dims) != len(s.dimensions):
@@ -262,6 +290,7 @@ def _references(s: Scenario) -> Iterator[Problem]:
         names.setdefault(actor.name, path)
     for path, actor in actors:
         yield from _actor_problems(path, actor, dims)
+    yield from _cross_holding_problems(actors)
     if s.state_funder is not None:
         yield from _actor_problems(("state_funder",), s.state_funder, dims)
 
