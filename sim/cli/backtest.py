@@ -128,6 +128,7 @@ def check_markers(path: Path) -> None:
 def score_table(results, seed: int):
     """The proper scores per case and in total (a rich table)."""
     from rich.table import Table
+    from rich.text import Text
 
     from sim.experiment.scoring import FORECASTS
     from sim.experiment.skill import report
@@ -145,5 +146,5 @@ def score_table(results, seed: int):
         sc = case["scores"]
         table.add_row(case["case"], *(cell(sc, m) for m in ("brier", "log", "timing", "crps")))
     names = ("brier", "log", "timing", "crps")
-    table.add_row("[b]mean[/b]", *(cell(rep["score"], m) for m in names))
+    table.add_row(Text("mean", style="bold"), *(cell(rep["score"], m) for m in names))
     return table
