@@ -94,22 +94,50 @@ def game_from_scenario(scenario: Scenario, exact: bool = False) -> list[tuple[st
     ]
 
 
+def exact_number(text: str) -> Fraction | float:
+    """A number as written on the command line, read exactly.
+
+    48001, 0.375, 1e6 or 3/8 become Fractions (no float rounding on the way); inf and nan
+    stay floats for the caller to refuse.
+
+    Raises:
+        ValueError: ``text`` is not a number.
+    """
+    try:
+        return Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        return float(text)
+
+
+def _shown(x: Fraction | float) -> str:
+    """A weight or quota as the user wrote it: integers in full, other values to 6 digits."""
+    if isinstance(x, Fraction) and x.denominator == 1:
+        return str(x.numerator)
+    return f"{float(x):g}"
+
+
 def game_from_args(
-    quota: float | None, weights: str | None, names: str | None, exact: bool = False
+    quota: Fraction | float | None, weights: str | None, names: str | None, exact: bool = False
 ) -> list[tuple[str, PowerReport]]:
-    """Formal power of a weighted game ``[quota; w1, ..., wn]`` given on the command line."""
+    """Formal power of a weighted game ``[quota; w1, ..., wn]`` given on the command line.
+
+    Weights and quota are read exactly (:func:`exact_number`) and scaled together to the
+    smallest proportional integers, so the game solved is the one given, at any size.
+    """
     if quota is None or weights is None:
         raise InputError(
             "give a scenario file, or both --quota and --weights "
             "(e.g. sim power --quota 12 --weights 4,4,4,2,2,1)"
         )
     try:
-        values = [float(w) for w in weights.split(",") if w.strip()]
+        values = [exact_number(w) for w in weights.split(",") if w.strip()]
     except ValueError:
         raise InputError(
             f"--weights must be numbers separated by commas, got {weights!r}"
         ) from None
-    if len(values) < 1 or any(v < 0 or not math.isfinite(v) for v in values):
+    if len(values) < 1 or any(
+        v < 0 or (isinstance(v, float) and not math.isfinite(v)) for v in values
+    ):
         raise InputError("--weights must be one or more non-negative numbers")
     labels = (
         [n.strip() for n in names.split(",")]
@@ -124,12 +152,13 @@ def game_from_args(
             raise InputError(f"--names: name {i} {literal(repr(label))} {problem}")
     if not 0 < quota <= sum(values):
         raise InputError(
-            f"--quota must be above 0 and at most the total weight {sum(values):g}, got {quota:g}"
+            f"--quota must be above 0 and at most the total weight {_shown(sum(values))}, "
+            f"got {_shown(quota)}"
         )
     ints = weights_to_integers([*values, quota])
     game = VotingGame(ints[:-1], max(1, ints[-1]))
-    shown = ",".join(f"{v:g}" for v in values)
-    return [(f"Weighted game [{quota:g}; {shown}]", analyse(game, labels, exact=exact))]
+    shown = ",".join(_shown(v) for v in values)
+    return [(f"Weighted game [{_shown(quota)}; {shown}]", analyse(game, labels, exact=exact))]
 
 
 JSON_PLAYER_KEYS = ("name", "weight", "shapley_shubik", "banzhaf", "banzhaf_absolute", "swings")

@@ -3,10 +3,13 @@
 A rule is a :class:`VotingGame` (integer weights, quota, veto holders, a chair's casting
 vote). :func:`analyse` gives each player's Shapley-Shubik index, Banzhaf indices and swing
 count, and the rule's Coleman power to act (the share of coalitions that win: how easily the
-body decides). Weighted games are solved exactly by counting coalitions by (size, weight) in
-one generating-function table of Python ints; a player is taken out by polynomial division,
-once per distinct weight. Other rules go to :func:`enumerate_game` (n <= 20). Checks against
-the literature: ``docs/verification.md``.
+body decides). Weighted games are solved exactly, for any integer weights, by counting
+coalitions by (size, weight) in one generating-function table over the distinct weights that
+coalitions reach (at most 2^n and at most the total weight + 1, so weights in the billions
+cost no more than small ones); a player is taken out by polynomial division, once per
+distinct weight. Counts and sums are integers all the way (int64 where they provably fit,
+Python ints beyond). Other rules go to :func:`enumerate_game` (n <= 20). Checks against the
+literature: ``docs/verification.md``.
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from sim.errors import InputError
+
 MAX_ENUMERATION_PLAYERS = 20
 """Largest n that :func:`enumerate_game` accepts (it checks all 2^n coalitions)."""
-MAX_TOTAL_WEIGHT = 10_000
-"""Largest total of integer weights tabulated exactly; beyond it, stakes are rounded to
-1/MAX_TOTAL_WEIGHT of their total (the subset counts grow as players x total weight)."""
+MAX_COUNT_CELLS = 1 << 23
+"""Largest subset-count table, (players + 1) x distinct coalition weights (64 MiB of int64):
+beyond it a game is refused with an :class:`~sim.errors.InputError`, never rounded. Weights
+with few distinct sums (small, or multiples of a common unit) fit at any n; weights with
+nothing in common fit up to about 18 players."""
 
 
 @dataclass(frozen=True)
@@ -152,56 +159,105 @@ class _Power(NamedTuple):
     winning: int
 
 
-def weights_to_integers(values: Sequence[float], max_denominator: int = 10_000) -> tuple[int, ...]:
-    """Scale stakes such as 0.1 or 0.375 to the smallest proportional integers.
+def weights_to_integers(values: Sequence[Any], max_denominator: int = 10_000) -> tuple[int, ...]:
+    """Scale stakes such as 0.1 or 0.375 to the smallest proportional integers, exactly.
 
     Args:
-        values: Non-negative stakes (floats, ints, Fractions, Decimals or numeric strings).
-        max_denominator: Each stake is read as the nearest fraction with at most this
-            denominator (so 0.1 is 1/10 and 1/3 as a float is 1/3).
+        values: Non-negative stakes: ints, Fractions, Decimals or numeric strings are taken
+            exactly; a float is read as the nearest fraction with at most ``max_denominator``
+            as denominator (so 0.1 is 1/10 and 1/3 as a float is 1/3).
+        max_denominator: See ``values``.
 
     Returns:
-        Integers in the same proportions, reduced by their gcd: (0.1, 0.375) -> (4, 15).
+        Integers in the same proportions, reduced by their gcd: (0.1, 0.375) -> (4, 15),
+        (30000, 18000, 48001) unchanged, however large they are.
     """
-    stakes = [Fraction(v).limit_denominator(max_denominator) for v in values]
+    stakes = [
+        Fraction(v).limit_denominator(max_denominator) if isinstance(v, float) else Fraction(v)
+        for v in values
+    ]
     if any(s < 0 for s in stakes):
         raise ValueError(f"stakes must be >= 0, got {list(values)}")
     scale = math.lcm(*(s.denominator for s in stakes))
     scaled = [int(s * scale) for s in stakes]
     divisor = math.gcd(*scaled) or 1
-    exact = tuple(x // divisor for x in scaled)
-    if sum(exact) <= MAX_TOTAL_WEIGHT:
-        return exact
-    # Stakes with unrelated denominators (0.0837, 0.1235, ...) make an lcm far too large to
-    # tabulate (the subset counts are players x total weight): keep 1/MAX_TOTAL_WEIGHT of
-    # the total as the resolution instead.
-    total = sum(stakes)
-    return tuple(round(s / total * MAX_TOTAL_WEIGHT) for s in stakes)
+    return tuple(x // divisor for x in scaled)
 
 
-def _subset_counts(weights: Sequence[int], width: int) -> np.ndarray:
-    """Count subsets of players by size k and weight w: the coefficients of prod(1 + y x^w).
+class _Counts(NamedTuple):
+    """Subsets of players counted by size and weight: the coefficients of prod(1 + y x^w).
 
-    Returns an object array of Python ints (exact), shape ``(len(weights) + 1, width)``,
-    ``width`` > total weight; entry ``[k, w]`` is the number of k-player subsets of weight w.
+    ``table[k, j]`` is the number of k-player subsets of weight ``sums[j]``; ``sums`` are
+    the distinct weights some subset reaches, ascending.
     """
-    counts = np.zeros((len(weights) + 1, width), dtype=object)
-    counts[0, 0] = 1
-    reach = 0
+
+    sums: np.ndarray
+    table: np.ndarray
+
+
+def _reachable_sums(weights: Sequence[int], total_weight: int, rows: int) -> np.ndarray:
+    """The distinct weights of the subsets of ``weights``, ascending (the empty one's 0 too).
+
+    int64 when twice ``total_weight`` (the whole game's) fits in 63 bits, Python ints beyond.
+
+    Raises:
+        InputError: a table of ``rows`` x these sums would pass :data:`MAX_COUNT_CELLS`.
+    """
+    sums = np.zeros(1, dtype=np.int64 if total_weight < 1 << 61 else object)
     for m, w in enumerate(weights):
-        block = counts[: m + 1, : reach + 1].copy()
-        counts[1 : m + 2, w : w + reach + 1] += block
-        reach += w
-    return counts
+        both = np.sort(np.concatenate((sums, sums + w)), kind="stable")  # two sorted runs
+        first = np.ones(both.size, dtype=bool)
+        first[1:] = both[1:] != both[:-1]
+        sums = both[first]
+        if rows * sums.size > MAX_COUNT_CELLS:
+            raise InputError(
+                f"the weighted game's coalitions reach {sums.size:,} different weights after "
+                f"{m + 1} of its {len(weights)} players without a veto or a casting vote, and "
+                "up to 2^n in all: too many to count exactly (rounding the weights would change "
+                "the game); give fewer players, or weights in a coarser unit"
+            )
+    return sums
 
 
-def _remove_player(counts: np.ndarray, weight: int) -> np.ndarray:
-    """Divide a :func:`_subset_counts` table by (1 + y x^weight): one player fewer."""
-    out = counts.copy()
-    width = counts.shape[1]
-    for k in range(1, counts.shape[0]):
-        out[k, weight:] -= out[k - 1, : width - weight]
-    return out
+def _shift(sums: np.ndarray, weight: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices ``(source, dest)`` into ``sums`` such that sums[dest] = sums[source] + weight."""
+    target = sums + weight
+    at = np.searchsorted(sums, target)
+    hit = at < sums.size
+    hit[hit] = np.asarray(sums[at[hit]] == target[hit], dtype=bool)
+    return np.flatnonzero(hit), at[hit]
+
+
+def _subset_counts(weights: Sequence[int], total_weight: int) -> _Counts:
+    """Count the subsets of ``weights`` by size and weight, exactly.
+
+    Counts are at most 2^n, so they are int64 up to 62 players and Python ints beyond.
+
+    Raises:
+        InputError: the game is too large to count exactly (see :func:`_reachable_sums`).
+    """
+    rows = len(weights) + 1
+    sums = _reachable_sums(weights, total_weight, rows)
+    table = np.zeros((rows, sums.size), dtype=np.int64 if rows <= 63 else object)
+    table[0, 0] = 1
+    for m, w in enumerate(weights):  # multiply by (1 + y x^w)
+        source, dest = _shift(sums, w)
+        for k in range(m + 1, 0, -1):  # downwards: row k - 1 is still without this player
+            table[k, dest] += table[k - 1, source]
+    return _Counts(sums, table)
+
+
+def _remove_player(counts: _Counts, weight: int) -> _Counts:
+    """Divide a :func:`_subset_counts` table by (1 + y x^weight): one player fewer.
+
+    Row by row upwards, Q_k = P_k - x^weight Q_(k-1). A sum s with s + weight outside
+    ``sums`` has Q_(k-1)(s) = 0: a subset without the player, plus the player, is a subset.
+    """
+    source, dest = _shift(counts.sums, weight)
+    out = counts.table.copy()
+    for k in range(1, out.shape[0]):
+        out[k, dest] -= out[k - 1, source]
+    return _Counts(counts.sums, out)
 
 
 def _bases(game: VotingGame, player: int | None) -> Iterator[tuple[int, int, bool]]:
@@ -225,27 +281,26 @@ def _bases(game: VotingGame, player: int | None) -> Iterator[tuple[int, int, boo
 
 def _quota_met(game: VotingGame, weight: np.ndarray, chair_in: bool) -> np.ndarray:
     """Whether coalitions of these weights win, given that they hold every veto."""
-    met = weight >= game.quota
+    met = np.asarray(weight >= game.quota, dtype=bool)
     if chair_in:
-        met |= 2 * weight == game.total_weight
+        met |= np.asarray(2 * weight == game.total_weight, dtype=bool)
     return met
 
 
-def _swings_by_size(game: VotingGame, others: np.ndarray, player: int) -> list[int]:
+def _swings_by_size(game: VotingGame, others: _Counts, player: int) -> list[int]:
     """Count the swings of ``player`` by coalition size |S| (0..n-1).
 
     ``others`` is the :func:`_subset_counts` table of the players that are neither veto
     holders nor the chair, without ``player``.
     """
     by_size = [0] * game.n
-    free_weight = np.arange(others.shape[1])
     own = game.weights[player]
     for size, weight, chair_in in _bases(game, player):
-        before = weight + free_weight
+        before = weight + others.sums
         swing = _quota_met(game, before + own, chair_in or player == game.tie_breaker)
         if player not in game.veto:  # without a veto holder S loses anyway
             swing &= ~_quota_met(game, before, chair_in)
-        for k, count in enumerate(others[:, swing].sum(axis=1)):
+        for k, count in enumerate(others.table[:, swing].sum(axis=1)):
             if count:
                 by_size[size + k] += int(count)
     return by_size
@@ -262,7 +317,7 @@ def _solve(game: VotingGame) -> _Power:
     """Swings, Shapley-Shubik indices and winning count of a weighted game, exactly."""
     special = game.veto | ({game.tie_breaker} if game.tie_breaker is not None else set())
     ordinary = [i for i in range(game.n) if i not in special]
-    counts = _subset_counts([game.weights[i] for i in ordinary], game.total_weight + 1)
+    counts = _subset_counts([game.weights[i] for i in ordinary], game.total_weight)
     by_size: dict[int, list[int]] = {i: _swings_by_size(game, counts, i) for i in special}
     by_weight: dict[int, list[int]] = {}  # ordinary players of equal weight are symmetric
     for i in ordinary:
@@ -270,10 +325,9 @@ def _solve(game: VotingGame) -> _Power:
         if w not in by_weight:
             by_weight[w] = _swings_by_size(game, _remove_player(counts, w), i)
         by_size[i] = by_weight[w]
-    coalitions = counts.sum(axis=0)
-    free_weight = np.arange(counts.shape[1])
+    coalitions = counts.table.sum(axis=0)
     winning = sum(
-        int(coalitions[_quota_met(game, weight + free_weight, chair_in)].sum())
+        int(coalitions[_quota_met(game, weight + counts.sums, chair_in)].sum())
         for _, weight, chair_in in _bases(game, None)
     )
     order = range(game.n)

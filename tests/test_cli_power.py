@@ -77,6 +77,68 @@ def test_fifty_one_players_exact():
     assert total == pytest.approx(1.0, abs=1e-12)
 
 
+def _indices(data):
+    return [{k: v for k, v in p.items() if k != "weight"} for p in data["players"]]
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_a_dictator_with_weights_in_tens_of_thousands(exact):
+    """Issue 19: [48001; 30000,18000,48001] has a dictator (48001 alone meets the quota, the
+    others hold 48000): SS and Banzhaf 0, 0, 1, with or without --exact (it gave 1/6, 1/6,
+    2/3 when weights were rescaled to a total of 10,000)."""
+    args = ["--quota", "48001", "--weights", "30000,18000,48001", "--json"]
+    res = sim("power", *args, *(["--exact"] if exact else []))
+    assert res.returncode == 0, res.stderr
+    players = json.loads(res.stdout)["players"]
+    expected = ["0/1", "0/1", "1/1"] if exact else [0.0, 0.0, 1.0]
+    assert [p["shapley_shubik"] for p in players] == expected
+    assert [p["banzhaf"] for p in players] == expected
+    assert [p["weight"] for p in players] == [30000, 18000, 48001]
+
+
+def test_integers_beyond_float_precision_are_read_exactly():
+    """[2^53 + 1; 2^53 + 1, 2^53, 1] is [2; 2,1,1]: SS 2/3, 1/6, 1/6 (as floats 2^53 + 1
+    would be 2^53 and the third player a null player)."""
+    big = 2**53
+    res = sim(
+        "power", "--quota", str(big + 1), "--weights", f"{big + 1},{big},1", "--exact", "--json"
+    )
+    assert res.returncode == 0, res.stderr
+    players = json.loads(res.stdout)["players"]
+    assert [p["shapley_shubik"] for p in players] == ["2/3", "1/6", "1/6"]
+
+
+def test_twelve_partners_with_weights_in_millions():
+    """A dictator and 11 null players (power_indices.md properties): eleven partners of about a
+    million votes each, and one holding one vote more than all of them together, which is
+    the quota. Also: times 1,000,003, with a quota one unit above (q - 1) 1,000,003, the
+    game [17; 5,5,4,4,3,3,2,2,2,1,1,1] keeps its exact indices."""
+    others = [1_000_000 + 7919 * i for i in range(11)]
+    weights = [*others, sum(others) + 1]
+    res = sim("power", "--quota", str(sum(others) + 1), "--weights", ",".join(map(str, weights)),
+              "--exact", "--json")  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    players = json.loads(res.stdout)["players"]
+    assert [p["shapley_shubik"] for p in players] == ["0/1"] * 11 + ["1/1"]
+    assert [p["banzhaf"] for p in players] == ["0/1"] * 11 + ["1/1"]
+
+    small_weights, quota, scale = [5, 5, 4, 4, 3, 3, 2, 2, 2, 1, 1, 1], 17, 1_000_003
+    small = sim("power", "--quota", str(quota), "--weights", ",".join(map(str, small_weights)),
+                "--exact", "--json")  # fmt: skip
+    large_weights = ",".join(str(w * scale) for w in small_weights)
+    large = sim("power", "--quota", str((quota - 1) * scale + 1), "--weights", large_weights,
+                "--exact", "--json")  # fmt: skip
+    assert small.returncode == large.returncode == 0, large.stderr
+    assert _indices(json.loads(large.stdout)) == _indices(json.loads(small.stdout))
+
+
+def test_a_game_too_large_to_count_exactly_exits_2():
+    weights = ",".join(str(2**i) for i in range(30))
+    res = sim("power", "--quota", str(2**29), "--weights", weights)
+    assert res.returncode == 2, (res.stdout, res.stderr)
+    assert "too many to count exactly" in res.stderr and "Traceback" not in res.stderr
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

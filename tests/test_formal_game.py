@@ -18,6 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.errors import InputError
+from sim.experiment.power_gap import power_gap
 from sim.experiment.runner import run_experiment
 from sim.experiment.summary import summarise
 from sim.formal import game_from_scenario, scenario_games
@@ -185,3 +187,45 @@ def test_state_funder_and_joiners_in_the_power_summary():
     assert power["NEC"]["shapley_shubik"] == pytest.approx(0.25)
     assert power["Joiner"]["shapley_shubik"] is None and power["Joiner"]["banzhaf"] is None
     assert power["Joiner"]["influence_mean"] > 0
+
+
+def _stake_design(stakes, threshold):
+    return validate_mapping(
+        {
+            "name": "uneven stakes",
+            "dimensions": ["d"],
+            "partners": [{"name": f"P{i}", "stake": s} for i, s in enumerate(stakes)],
+            "agenda": {"kinds": [{"name": "board", "dimensions": ["d"]}]},
+            "governance": {
+                "reserved": {
+                    "rule": "qualified_majority",
+                    "basis": "stake",
+                    "threshold": threshold,
+                },
+                "reserved_matters": ["board"],
+            },
+        }
+    )
+
+
+def test_uneven_stakes_keep_the_models_rule():
+    """Issue 19: stakes whose exact integer weights total more than 10,000 are no longer
+    rounded to 1/10,000 of their total, so the formal game is still the model's rule,
+    coalition by coalition (this design, found by a search, was decided differently)."""
+    stakes = [0.0507, 0.13509, 0.07372, 0.16004, 0.089326]
+    assert_game_is_the_models_rule(_stake_design(stakes, 0.51))
+
+
+def test_a_formal_game_too_large_to_count_leaves_the_run_summary_whole():
+    """20 partners with stakes 1/p for 20 primes p: the stake-weighted game's coalitions reach
+    about 2^20 different weights, too many to count exactly; ``sim power`` refuses it (an
+    InputError) and a run's power summary gives None instead of rounded indices."""
+    primes = [p for p in range(53, 400) if all(p % d for d in range(2, p))][:20]
+    scenario = _stake_design([1 / p for p in primes], 0.51)
+    with pytest.raises(InputError, match="too many to count exactly"):
+        game_from_scenario(scenario)
+    gap = power_gap(scenario, {"P0": 0.05}, {"P0": 0.0})
+    assert gap == {
+        "P0": {"shapley_shubik": None, "banzhaf": None, "influence_mean": 0.05,
+               "leader_probability": 0.0}
+    }  # fmt: skip

@@ -5,12 +5,14 @@ Known values and property list: /work/shared/reference/power_indices.md (tables 
 """
 
 import json
+import math
 from fractions import Fraction as F
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from sim.errors import InputError
 from sim.power import (
     VotingGame,
     analyse,
@@ -28,6 +30,12 @@ def _report(game: VotingGame):
 
 def _column(report, field):
     return tuple(getattr(p, field) for p in report.players)
+
+
+def _indices(report):
+    """Everything but the weights shown: each player's indices and swings, the winning count."""
+    fields = ("shapley_shubik", "banzhaf", "banzhaf_absolute", "swings")
+    return [_column(report, f) for f in fields], report.winning_coalitions
 
 
 # --- Known values -----------------------------------------------------------------------
@@ -270,6 +278,126 @@ def test_fifty_one_player_game_completes():
     assert sum(_column(report, "banzhaf")) == 1
     california, texas = report.players[4], report.players[43]
     assert california.shapley_shubik > texas.shapley_shubik > 0
+
+
+# --- Large weights: exact for any integer weights (issue 19) ----------------------------
+
+
+def test_large_weight_dictator_and_dummies():
+    """[48001; 30000, 18000, 48001]: player 3 alone meets the quota, the others together hold
+    48000 < 48001, so it is a dictator and they are null players (power_indices.md
+    properties: a dictator gets 1, a null player 0); SS and Banzhaf are 0, 0, 1."""
+    report = _report(VotingGame((30000, 18000, 48001), 48001))
+    assert _column(report, "shapley_shubik") == (0, 0, 1)
+    assert _column(report, "banzhaf") == (0, 0, 1)
+    assert _column(report, "swings") == (0, 0, 4)
+
+
+def test_weights_to_integers_keeps_integer_weights_as_they_are():
+    """Integer weights and quota are already a game: nothing is rescaled or rounded."""
+    assert weights_to_integers([30000, 18000, 48001, 48001]) == (30000, 18000, 48001, 48001)
+    assert weights_to_integers([3000, 2000, 2000, 4000]) == (3, 2, 2, 4)  # gcd 1000
+    assert weights_to_integers([10**40 + 1, 10**40]) == (10**40 + 1, 10**40)
+
+
+@pytest.mark.parametrize("scale", [1, 1000, 10**9, 10**15, 10**30])
+def test_a_game_scaled_by_a_constant_has_the_same_indices(scale):
+    """[4; 3,2,2] is "any two of three" (no weight reaches 4, every pair does): SS = Banzhaf =
+    1/3 each (power_indices.md 1b, simple majority of 3), whatever the unit of weight, 10^30
+    included."""
+    small = _report(VotingGame((3, 2, 2), 4))
+    assert _indices(small) == _indices(_report(VotingGame((1, 1, 1), 2)))
+    assert _column(small, "shapley_shubik") == _column(small, "banzhaf") == (F(1, 3),) * 3
+    scaled = _report(VotingGame((3 * scale, 2 * scale, 2 * scale), 4 * scale))
+    assert _indices(scaled) == _indices(small)
+
+
+def test_eec_with_weights_in_billions_and_an_uneven_luxembourg():
+    """EEC 1958 (MDPI Games 9(2):29, 2018) in units of 10^9 votes, Luxembourg 10^9 + 7: the
+    others' coalitions weigh multiples of 2e9, so Luxembourg still never swings [12e9 - 1e9
+    - 7, 12e9) and every index is the EEC's."""
+    unit = 10**9
+    game = VotingGame((4 * unit, 4 * unit, 4 * unit, 2 * unit, 2 * unit, unit + 7), 12 * unit)
+    game_values = TABLE_1A["EEC 1958 [12; 4,4,4,2,2,1]"]
+    report = _report(game)
+    assert _column(report, "shapley_shubik") == game_values[1]
+    assert _column(report, "banzhaf") == game_values[2]
+    assert _column(report, "swings") == game_values[4]
+    assert report.winning_coalitions == game_values[5]
+
+
+@settings(deadline=None, max_examples=150)
+@given(composed_games(), st.integers(2, 10**18), st.data())
+def test_any_scaling_with_a_ceiled_quota_is_the_same_game(game, scale, data):
+    """Weights times k and quota k q - r (0 <= r < k) is the same game: W k >= q k - r iff
+    W >= q for integer W. Same veto holders and casting vote, so the same exact report."""
+    slack = data.draw(st.integers(0, scale - 1))
+    scaled = VotingGame(
+        tuple(w * scale for w in game.weights),
+        game.quota * scale - slack,
+        game.veto,
+        game.tie_breaker,
+    )
+    assert _indices(_report(scaled)) == _indices(_report(game))
+
+
+@st.composite
+def large_weight_games(draw, max_n=9):
+    """Composed games with weights up to 10^12 or 10^40: coalition sums far apart."""
+    top = draw(st.sampled_from([10**12, 10**40]))
+    weights = draw(st.lists(st.integers(0, top), min_size=1, max_size=max_n))
+    n, total = len(weights), sum(weights)
+    assume(total >= 1)
+    veto = draw(st.frozensets(st.integers(0, n - 1), max_size=n))
+    chair = draw(st.none() | st.integers(0, n - 1))
+    return VotingGame(tuple(weights), draw(st.integers(1, total + 2)), veto, chair)
+
+
+@settings(deadline=None, max_examples=200)
+@given(large_weight_games())
+def test_large_weights_equal_enumeration(game):
+    """Cross-check at large weights: the counts equal checking every coalition with Python
+    ints (VotingGame.wins), exactly."""
+    enumerated = enumerate_game(game.n, game.wins, weights=game.weights, exact=True)
+    assert _report(game) == enumerated
+
+
+def test_floats_agree_with_the_exact_indices_at_large_weights():
+    """The default (float) report is the exact one converted, not a separate computation."""
+    game = VotingGame((30000, 18000, 48001), 48001)
+    floats, exact = analyse(game), analyse(game, exact=True)
+    assert _column(floats, "shapley_shubik") == (0.0, 0.0, 1.0)
+    for fields in ("shapley_shubik", "banzhaf", "banzhaf_absolute"):
+        assert _column(floats, fields) == tuple(float(x) for x in _column(exact, fields))
+    assert floats.coleman_power_to_act == float(exact.coleman_power_to_act)
+
+
+def test_twelve_partners_with_weights_in_millions():
+    """12 partners, weights in the millions with gcd 1: SS and Banzhaf each sum to 1 exactly
+    and the game equals enumeration of its 4096 coalitions."""
+    weights = tuple(1_000_003 * (i + 1) + 17 * i * i for i in range(12))
+    game = VotingGame(weights, sum(weights) // 2 + 1)
+    report = _report(game)
+    assert sum(_column(report, "shapley_shubik")) == 1
+    assert sum(_column(report, "banzhaf")) == 1
+    assert report == enumerate_game(12, game.wins, weights=weights, exact=True)
+
+
+def test_sixty_four_equal_partners_count_beyond_int64():
+    """64 equal partners, 33 of 64: 1/64 each; C(63, 32) swings each (the counts need
+    more than 63 bits once summed over all sizes: 2^64 coalitions)."""
+    report = _report(VotingGame((1,) * 64, 33))
+    assert _column(report, "shapley_shubik") == (F(1, 64),) * 64
+    assert report.players[0].swings == math.comb(63, 32)
+    assert report.winning_coalitions == (2**64 - math.comb(64, 32)) // 2
+
+
+def test_a_game_too_large_to_count_exactly_says_so():
+    """30 players weighing 1, 2, 4, ..., 2^29 reach 2^30 distinct sums: refused with an
+    InputError (exit 2 in the CLI), never rounded."""
+    game = VotingGame(tuple(2**i for i in range(30)), 2**29)
+    with pytest.raises(InputError, match="too many to count exactly"):
+        analyse(game)
 
 
 # --- API details ------------------------------------------------------------------------

@@ -147,11 +147,20 @@ def test_summary_json_files_are_identical_for_1_and_2_workers(tmp_path):
     assert json.loads(texts["j1"])["replications"] == 12
 
 
-def test_formal_power_of_stakes_with_unrelated_denominators_stays_small():
-    """Found by the summary property: stakes such as 0.0837 and 0.1235 made the exact
-    integer weights' lcm ~1e13, and the subset-count table asked for 353 TiB."""
-    from sim.power import MAX_TOTAL_WEIGHT, weights_to_integers
+def test_formal_power_of_stakes_with_unrelated_denominators_is_exact_and_small():
+    """Found by the summary property: stakes such as 0.0837 and 0.1235 once made a (size,
+    weight) table over every weight up to the total ask for 353 TiB; the fix then rounded
+    them to 1/10,000 of their total, which changes some games (issue 19). Now the weights
+    stay exact and the table spans only the weights coalitions reach (2^4 here)."""
+    from fractions import Fraction
 
-    weights = weights_to_integers([0.083722260520067, 0.1234567, 0.33333, 0.2])
-    assert sum(weights) <= MAX_TOTAL_WEIGHT + len(weights)
-    assert weights_to_integers([0.1, 0.375]) == (4, 15)  # exact where it fits
+    from sim.power import VotingGame, analyse, weights_to_integers
+
+    stakes = [0.083722260520067, 0.1234567, 0.33333, 0.2]
+    weights = weights_to_integers(stakes)
+    read = [Fraction(s).limit_denominator(10_000) for s in stakes]
+    assert all(Fraction(w, weights[0]) == r / read[0] for w, r in zip(weights, read, strict=True))
+    assert sum(weights) == 706_882  # above the old cap of 10,000: these were rounded
+    report = analyse(VotingGame(weights, sum(weights) // 2 + 1), exact=True)
+    assert sum(p.shapley_shubik for p in report.players) == 1
+    assert weights_to_integers([0.1, 0.375]) == (4, 15)

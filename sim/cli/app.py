@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from fractions import Fraction
 from pathlib import Path
 from typing import IO, Annotated, Any, Protocol
 
@@ -220,13 +221,23 @@ def _run_uncertain(
     execution.exit_if_failures(output.summary, Path(loaded.path), output.folder)
 
 
+def _exact_number(text: str) -> Fraction | float:
+    """``--quota`` as written, exactly (see :func:`sim.formal.exact_number`)."""
+    from sim.formal import exact_number
+
+    return exact_number(text)
+
+
 @app.command()
 def power(
     scenario: Annotated[
         Path | None,
         typer.Argument(help="Scenario YAML (its rule for reserved matters).", show_default=False),
     ] = None,
-    quota: Annotated[float | None, typer.Option(help="Quota of a weighted game.")] = None,
+    quota: Annotated[
+        Fraction | None,
+        typer.Option(help="Quota of a weighted game (read exactly).", parser=_exact_number),
+    ] = None,
     weights: Annotated[str | None, typer.Option(help="Comma-separated weights.")] = None,
     names: Annotated[str | None, typer.Option(help="Comma-separated player names.")] = None,
     exact: Annotated[bool, typer.Option("--exact", help="Exact fractions.")] = False,

@@ -152,7 +152,7 @@ def power_table(report, title: str) -> None:
     for p in report.players:
         t.add_row(
             p.name,
-            f"{p.weight:g}",
+            f"{p.weight:.0f}" if float(p.weight).is_integer() else f"{p.weight:g}",  # 48001 whole
             _num(p.shapley_shubik),
             _num(p.banzhaf),
             _num(p.banzhaf_absolute),

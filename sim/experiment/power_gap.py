@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sim.errors import InputError
 from sim.formal import game_from_scenario
 from sim.scenario.schema import Scenario
 
@@ -30,10 +31,14 @@ def power_gap(
     Returns:
         ``{holder: {"shapley_shubik", "banzhaf", "influence_mean", "leader_probability"}}``
         in the order of ``influence_mean``; the indices are in [0, 1], and ``None`` for a
-        holder outside the founding game (a partner that joins later).
+        holder outside the founding game (a partner that joins later), or for every holder
+        when the game is too large to count exactly (``sim power`` says why).
     """
-    _, report = game_from_scenario(scenario)[0]
-    formal = {p.name: p for p in report.players}
+    try:
+        _, report = game_from_scenario(scenario)[0]
+        formal = {p.name: p for p in report.players}
+    except InputError:  # a run's results do not hang on its formal power
+        formal = {}
     out = {}
     for name, influence in influence_mean.items():
         player = formal.get(name)
