@@ -37,6 +37,7 @@ SIM = Path(sys.executable).with_name("sim")
 LOCK = ".sim.lock"  # sim.experiment.lock.LOCK
 ROOT = Path(__file__).resolve().parents[1]
 MAJORITY = ROOT / "scenarios" / "governance" / "majority.yaml"  # ten years: slow enough
+MESA = ["--engine", "mesa"]  # no wait for the fast engine's first compilation
 
 
 def slow_scenario(folder: Path, name: str = "m.yaml") -> Path:
@@ -97,7 +98,7 @@ def test_two_processes_never_write_one_folder_and_a_killed_one_frees_it(tmp_path
     first = start(["run", scenario, "-n", n, "-j", "2", "--engine", "mesa", "-o", out], tmp_path)
     try:
         wait_for_rows(out, first)
-        second = start(["run", scenario, "--resume", out, "-j", "1"], tmp_path)
+        second = start(["run", scenario, "--resume", out, "-j", "1", *MESA], tmp_path)
         code, text = finish(second)
         assert code == 2, text
         assert f"pid {first.pid}" in text and "is being written by another process" in text
@@ -113,7 +114,7 @@ def test_two_processes_never_write_one_folder_and_a_killed_one_frees_it(tmp_path
 
     assert lock.acquire(out)
     lock.release(out)
-    code, text = finish(start(["run", scenario, "--resume", out, "-j", "1"], tmp_path), 300)
+    code, text = finish(start(["run", scenario, "--resume", out, "-j", "1", *MESA], tmp_path), 300)
     assert code == 0, text
     seeds = [int(r["seed"]) for r in table(out / "runs.csv")]
     assert seeds == replication_seeds(json.loads((out / "manifest.json").read_text())["seed"], n)
@@ -126,7 +127,7 @@ def test_a_second_writer_with_o_at_a_folder_being_written_is_refused(tmp_path):
     first = start(["run", scenario, "-n", 1000, "-j", "1", "--engine", "mesa", "-o", out], tmp_path)
     try:
         wait_for_rows(out, first)
-        code, text = finish(start(["compare", scenario, scenario, "-o", out], tmp_path))
+        code, text = finish(start(["compare", scenario, scenario, "-o", out, *MESA], tmp_path))
         assert code == 2 and "results are never overwritten" in text, text
         first.send_signal(signal.SIGINT)
         code, text = finish(first)
@@ -209,7 +210,7 @@ def test_resume_refuses_a_folder_of_another_kind_and_changes_nothing(
     make[made_by](scenario, out)
     before = snapshot(out)
     argv = [scenario if a == "{s}" else a for a in command]
-    code, text = sim([*argv, "--resume", out, "-j", "1"], capsys, monkeypatch)
+    code, text = sim([*argv, "--resume", out, "-j", "1", *MESA], capsys, monkeypatch)
     assert code == 2, text
     assert said in text and "nothing in the folder was changed" in text
     assert snapshot(out) == before
@@ -251,7 +252,7 @@ def test_a_full_disk_names_the_file_and_how_to_resume_and_the_work_resumes(tmp_p
     assert json.loads((out / "manifest.json").read_text())["status"] == "failed"
     resume = _resume_line(text)
     assert resume == ["run", str(scenario), "--resume", str(out)]
-    code, text = finish(start(resume, tmp_path), 300)
+    code, text = finish(start([*resume, *MESA], tmp_path), 300)
     assert code == 0, text
     reference = tmp_path / "reference"
     code, text = finish(
@@ -297,7 +298,7 @@ def test_a_folder_made_read_only_during_a_run_names_the_file_and_resumes(tmp_pat
     assert f"cannot write {out}/" in text and "EACCES" in text
     rows = table(out / "runs.csv")
     assert len(rows) < n
-    code, text = finish(start(_resume_line(text), tmp_path), 300)
+    code, text = finish(start([*_resume_line(text), *MESA], tmp_path), 300)
     assert code == 0, text
     assert len(table(out / "runs.csv")) == n
 
@@ -309,7 +310,7 @@ def test_a_resume_into_a_read_only_folder_is_refused_without_a_bug_report(tmp_pa
     out.chmod(0o555)
     try:
         child = start(
-            ["run", scenario, "--resume", out, "-j", "1"],
+            ["run", scenario, "--resume", out, "-j", "1", *MESA],
             tmp_path,
             preexec_fn=_without_root_override(),
         )
@@ -345,7 +346,7 @@ def test_the_resume_command_printed_on_a_stop_works_as_pasted(tmp_path, stop):
     assert "KeyError" not in text and "Traceback" not in text
     resume = _resume_line(text)
     assert resume == ["run", str(scenario), "--resume", str(out)]
-    again = start(resume, tmp_path)
+    again = start([*resume, *MESA], tmp_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # resumed: the manifest records it
         if json.loads((out / "manifest.json").read_text()).get("resumed"):
@@ -440,11 +441,11 @@ def test_design_folders_never_collide_and_the_output_says_where_each_is(tmp_path
 
 def _commands(s: Path, target: Path) -> dict[str, list]:
     return {
-        "run": ["run", s, "-n", 2, "-j", 1, "-o", target],
-        "compare": ["compare", s, s, "-n", 2, "-j", 1, "-o", target],
-        "sweep": ["sweep", s, "--set", "horizon_months=6,8", "-n", 2, "-j", 1, "-o", target],
+        "run": ["run", s, "-n", 2, "-j", 1, "-o", target, *MESA],
+        "compare": ["compare", s, s, "-n", 2, "-j", 1, "-o", target, *MESA],
+        "sweep": ["sweep", s, "--set", "horizon_months=6,8", "-n", 2, "-j", 1, "-o", target, *MESA],
         "trace": ["trace", s, "--seed", 1, "-o", target],
-        "save-experiment": ["compare", s, s, "-n", 2, "-j", 1, "--save-experiment", target],
+        "save-experiment": [*["compare", s, s, "-n", 2, "-j", 1], "--save-experiment", target],
         "scenarios copy": ["scenarios", "copy", "equal_stakes", target.parent],
         "backtest": ["backtest", ROOT / "scenarios" / "cases", "-n", 2, "-j", 1, "-o", target],
     }

@@ -231,7 +231,8 @@ def _resumable(
             "is not a results folder of `sim run` (no readable manifest.json); --resume "
             "takes the folder an interrupted run wrote"
         ) from None
-    if isinstance(info, dict) and info.get("kind", "run") != "run":  # runs before 0.2: none
+    # Older run manifests have no kind; every other folder's manifest has one.
+    if isinstance(info, dict) and info.get("kind", "run") != "run":
         raise problem(another_kind(info, "run"))
     lock.refuse_if_busy(folder)
     damage = manifest_problem(info)
