@@ -445,7 +445,7 @@ def _commands(s: Path, target: Path) -> dict[str, list]:
         "compare": ["compare", s, s, "-n", 2, "-j", 1, "-o", target, *MESA],
         "sweep": ["sweep", s, "--set", "horizon_months=6,8", "-n", 2, "-j", 1, "-o", target, *MESA],
         "trace": ["trace", s, "--seed", 1, "-o", target],
-        "save-experiment": [*["compare", s, s, "-n", 2, "-j", 1], "--save-experiment", target],
+        "save-experiment": [*["compare", s, s, "-j", 1, *MESA], "--save-experiment", target],
         "scenarios copy": ["scenarios", "copy", "equal_stakes", target.parent],
         "backtest": ["backtest", ROOT / "scenarios" / "cases", "-n", 2, "-j", 1, "-o", target],
     }
