@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.experiment import results, tables
+from sim.experiment import lock, results, tables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,15 +74,19 @@ class _Folder:
         """
         tables.check_format(format)
         target = results.new_folder(dest, "results")
-        # pictures/ holds what plots() drew on demand; save() draws its own.
-        shutil.copytree(
-            self.folder, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("pictures")
-        )
-        has_report = (self.folder / "report.md").exists()
-        if plots and not has_report and self._drawable():
-            tables.add_files(target, self._draw_report(target))
-        if format == "parquet":
-            tables.to_parquet(target)
+        with results.writing(target, new=True):
+            # pictures/ holds what plots() drew on demand; save() draws its own.
+            shutil.copytree(
+                self.folder,
+                target,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns("pictures", lock.LOCK),
+            )
+            has_report = (self.folder / "report.md").exists()
+            if plots and not has_report and self._drawable():
+                tables.add_files(target, self._draw_report(target))
+            if format == "parquet":
+                tables.to_parquet(target)
         return target
 
     def _drawable(self) -> bool:
@@ -194,7 +198,7 @@ class ComparisonResults(_Folder):
     def runs(self) -> pd.DataFrame:
         """Every replication of every design, with a leading ``design`` column."""
         return tables.read_many(
-            [self.folder / "designs" / results._safe(label) / "runs" for label in self.labels]
+            [self.folder / "designs" / d.folder / "runs" for d in self.comparison.designs]
         )
 
     @cached_property

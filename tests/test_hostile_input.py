@@ -320,12 +320,12 @@ def test_designs_whose_names_are_the_same_as_file_names_do_not_overwrite_each_ot
     code, text = sim(["compare", a, b, "-n", "2", "-j", "1", "-o", out], capsys, monkeypatch)
     assert code == 0, text
     designs = sorted(p.name for p in (out / "designs").iterdir())
-    assert designs == ["a_b", "a_b__2"]
+    assert designs == ["a_b", "a_b-2"]
     months = {
         d: json.loads((out / "designs" / d / "summary.json").read_text())["horizon_months"]
         for d in designs
     }
-    assert months == {"a_b": 12, "a_b__2": 6}
+    assert months == {"a_b": 12, "a_b-2": 6}
 
 
 def test_a_stopped_run_of_a_file_with_braces_in_its_name_says_how_to_resume(

@@ -7,6 +7,7 @@ that ``sim --help`` starts fast.
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from fractions import Fraction
@@ -142,7 +143,7 @@ def run(
     else:
         n, seed = replications or s.replications, s.seed if seed is None else seed
     with (
-        execution.stoppable(f"sim run {execution.shown_arg(scenario)} --resume {{folder}}"),
+        execution.stoppable(["run", str(scenario)]),
         progress_bar(n, f"{Path(scenario).name}", quiet=as_json) as advance,
     ):
         res = api.run(
@@ -195,7 +196,7 @@ def _run_uncertain(
     k = samples or s.uncertainty.parameter_sets
     n = replications or s.uncertainty.replications_per_set
     with (
-        execution.stoppable(""),
+        execution.stoppable(None),
         progress_bar(
             k * n, f"{Path(loaded.path).name}, {k} parameter sets", quiet=as_json
         ) as advance,
@@ -310,6 +311,19 @@ def main() -> None:
         _err("interrupted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exits
+        from sim.experiment.results import ENVIRONMENT, Unwritable
+
+        if isinstance(exc, Unwritable):
+            _err(f"error: {execution.unwritable(exc, None)}")
+            sys.exit(1)
+        if isinstance(exc, OSError) and exc.errno in ENVIRONMENT:
+            code = errno.errorcode.get(exc.errno, "?")
+            _err(
+                f"error: cannot write {exc.filename or 'a file'}: {exc.strerror} ({code}: "
+                f"{ENVIRONMENT[exc.errno]}).\nThis is the machine, not a bug: free some "
+                "space or make the folder writable, then run the command again"
+            )
+            sys.exit(1)
         # Typer >= 0.17 raises its own vendored click's exceptions, older ones click's.
         usage, click_errors = _click_exceptions()
         if isinstance(exc, usage):

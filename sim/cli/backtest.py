@@ -50,6 +50,10 @@ def backtest(
     check_counts(replications, workers, seed)
     if write_doc is not None:
         check_markers(write_doc)
+    if out is not None:  # before the cases run, not after
+        from sim.experiment.results import refuse_unless_empty
+
+        refuse_unless_empty(out)
 
     from rich.table import Table
 
@@ -72,7 +76,9 @@ def backtest(
         command = f"sim backtest {folder} -n {replications} --seed {seed} --write-doc {write_doc}"
         text = write_doc.read_text(encoding="utf-8")
         block = markdown(report(results, seed), replications, command)
-        write_doc.write_text(replace_between(text, "backtest", block), encoding="utf-8")
+        from sim.experiment.results import write_atomic
+
+        write_atomic(write_doc, replace_between(text, "backtest", block))  # whole or not at all
     if as_json:
         import json
 

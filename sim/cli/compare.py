@@ -98,16 +98,15 @@ def compare(
 
 def finish(res, metrics: list[str] | None = None) -> None:
     """Print a comparison's table and folder; exit 1 if any replication failed."""
-    from sim.experiment.results import _safe
+    from sim.experiment.compare import renamed
 
     comp, folder = res.comparison, res.folder
     comparison_table(comp, metrics)
+    for note in renamed(comp.designs):
+        typer.echo(f"Note: {note}.")
     typer.echo(f"Results: {folder}")
     execution.exit_if_any_failures(
-        [
-            (d.label, d.summary, d.loaded.path, folder / "designs" / _safe(d.label))
-            for d in comp.designs
-        ]
+        [(d.label, d.summary, d.loaded.path, folder / "designs" / d.folder) for d in comp.designs]
     )
 
 
@@ -152,7 +151,7 @@ def _robust(designs, replications, seed, workers, out, executor, scheduler, samp
     k = samples or first.uncertainty.parameter_sets
     n = replications or first.uncertainty.replications_per_set
     with (
-        execution.stoppable(""),
+        execution.stoppable(None),
         progress_bar(k * n * len(designs), f"{len(designs)} designs x {k} parameter sets") as bar,
     ):
         folder, comp = robust_study(

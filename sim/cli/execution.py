@@ -133,8 +133,8 @@ def check(executor: str, scheduler: str | None, resume: Path | None, out: Path |
         raise InputError("give either --resume FOLDER (to finish a run) or -o FOLDER, not both")
 
 
-def resume_hint() -> str:
-    """This command line with ``-o/--out DIR`` replaced by ``--resume {folder}``."""
+def resume_hint() -> list[str]:
+    """This command line without ``-o/--out DIR`` or ``--resume DIR``, to resume with."""
     args, skip = [], False
     for arg in sys.argv[1:]:
         if skip:
@@ -142,36 +142,47 @@ def resume_hint() -> str:
         elif arg in ("-o", "--out", "--resume"):
             skip = True
         elif not arg.startswith(("--out=", "--resume=")):
-            args.append(shown_arg(arg))
-    return " ".join(["sim", *args, "--resume {folder}"])
+            args.append(arg)
+    return args
 
 
 def shown_arg(arg: str | Path) -> str:
-    r"""An argument as a command line to copy shows it, for :meth:`str.format`.
+    r"""An argument as a command line to copy shows it.
 
-    Shell-quoted, braces doubled, invisible characters written as ``\uXXXX``.
+    Shell-quoted, invisible characters written as ``\uXXXX``.
     """
-    return literal(shlex.quote(str(arg))).replace("{", "{{").replace("}", "}}")
+    return literal(shlex.quote(str(arg)))
+
+
+def resume_command(args: list[str], folder: str | Path) -> str:
+    """``sim ARGS --resume FOLDER``, every argument quoted for the shell."""
+    return " ".join(["sim", *(shown_arg(a) for a in [*args, "--resume", str(folder)])])
 
 
 @contextlib.contextmanager
-def stoppable(resume_command: str) -> Iterator[None]:
-    """Stop cleanly on Ctrl-C or SIGTERM: say how to resume, exit 130 or 143.
+def stoppable(resume: list[str] | None) -> Iterator[None]:
+    """End a run cleanly on Ctrl-C, SIGTERM or a disk that refuses a write.
+
+    A stop says how to resume and exits 130 or 143; a write the machine refuses (a full
+    disk, a read-only folder: :class:`~sim.experiment.results.Unwritable`) names the file,
+    says that completed work is kept and how to resume, and exits 1.
 
     Args:
-        resume_command: the command line to resume, with ``{folder}`` for the folder;
-            empty for commands that cannot resume yet (the stop is still clean).
+        resume: the command's arguments (after ``sim``) that resume it given
+            ``--resume FOLDER``; None for commands that cannot resume yet (the stop is
+            still clean).
     """
+    from sim.experiment.results import Unwritable
     from sim.experiment.signals import Interrupted, Stopped, stop_on_signals
 
     try:
         with stop_on_signals():
             yield
     except Interrupted as stop:
-        if resume_command:
+        if resume is not None:
             text = (
                 f"\nstopped: completed replications are kept in {stop.folder} (manifest "
-                f"status: interrupted)\nresume with: {resume_command.format(folder=stop.folder)}"
+                f"status: interrupted)\nresume with: {resume_command(resume, stop.folder)}"
             )
         else:
             text = (
@@ -183,6 +194,22 @@ def stoppable(resume_command: str) -> Iterator[None]:
     except KeyboardInterrupt as stop:
         typer.echo("\nstopped (the results folder's manifest says interrupted)", err=True)
         sys.exit(stop.exit_code if isinstance(stop, Stopped) else 130)
+    except Unwritable as fault:
+        typer.echo(f"\nerror: {unwritable(fault, resume)}", err=True)
+        sys.exit(1)
+
+
+def unwritable(fault, resume: list[str] | None) -> str:
+    """What to say when the machine refused a write: the file, what is kept, what to do."""
+    then = (
+        f"then resume with: {resume_command(resume, fault.folder)}"
+        if resume is not None
+        else "then run the command again into a new folder (this command does not resume)"
+    )
+    return (
+        f"{fault.describe()}.\nThis is the machine, not a bug: completed work is kept in "
+        f"{fault.folder}. Free some space or make the folder writable, {then}"
+    )
 
 
 def exit_if_failures(summary: dict, scenario: Path, folder: Path) -> None:
@@ -203,9 +230,14 @@ def exit_if_any_failures(parts: list[tuple[str, dict, str, Path]]) -> None:
         if not failed.get("count"):
             continue
         first = failed["first"]
+        what = (
+            f"no completed replications: all {failed['count']} failed, so there are no "
+            "numbers for it"
+            if summary.get("replications") == 0
+            else f"{failed['count']} replication(s) failed and are left out of the summary"
+        )
         lines.append(
-            f"{label + ': ' if label else ''}{failed['count']} replication(s) failed and are "
-            f"left out of the summary (see {Path(folder) / 'failures.csv'}).\n"
+            f"{label + ': ' if label else ''}{what} (see {Path(folder) / 'failures.csv'}).\n"
             f"  First: replication {first['replication']}, {first['error']}\n"
             f"  Replay it with: sim trace {scenario} --seed {first['seed']}"
         )

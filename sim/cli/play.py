@@ -48,6 +48,11 @@ def play(
         raise InputError(f"--port must be between 1 and 65535, got {port}")
     if timer < 0:
         raise InputError(f"--timer must be 0 or more seconds, got {timer}")
+    if record is not None and (record.exists() or record.is_symlink()):
+        raise InputError(
+            f"--record: {record} already exists; a session's record never overwrites a "
+            "file: choose another name, or move that file away"
+        )
     check_counts(runs, None, seed)
     import importlib.util
 
@@ -69,8 +74,13 @@ def play(
     out = record or Path(f"room-{time.strftime('%Y%m%d-%H%M%S')}.json")
 
     def save(r: Room) -> None:
-        out.write_text(r.record.to_json(), encoding="utf-8")
-        typer.echo(f"The session is over; its record is in {out}")
+        from sim.experiment.results import write_new
+
+        where = out
+        if where.exists() or where.is_symlink():  # appeared during the session: keep both
+            where = out.with_name(f"{out.stem}-{time.strftime('%Y%m%d-%H%M%S')}{out.suffix}")
+        write_new(where, r.record.to_json())
+        typer.echo(f"The session is over; its record is in {where}")
 
     shown = _address() if host in ("0.0.0.0", "::") else host
     room.join_url = f"http://{shown}:{port}/join?code={room.code}"

@@ -67,7 +67,7 @@ def sensitivity(
     n = replications or DEFAULT_REPLICATIONS
     points = check_samples(method, k, len(loaded.uncertain))  # fail fast, before the bar
     with (
-        execution.stoppable(""),
+        execution.stoppable(None),
         progress_bar(points * n, f"{method}, {points} parameter sets") as advance,
     ):
         folder, sens = sensitivity_study(

@@ -85,9 +85,9 @@ def trace(
     else:
         text = report.to_text(told)
     if out is not None:
-        from sim.experiment.results import write_atomic
+        from sim.experiment.results import write_new
 
-        write_atomic(out, text)
+        write_new(out, text)  # refused even if the file appeared since _check_out
         typer.echo(f"Trace written to {out}")
     elif fmt == "text" and _terminal():
         _colour(told)

@@ -44,12 +44,14 @@ class Design:
         loaded: the scenario and its provenance.
         experiment: its replications.
         summary: its summary, as in ``summary.json``.
+        folder: the name of its folder under ``designs/`` (see :func:`folders_for`).
     """
 
     label: str
     loaded: LoadedScenario
     experiment: Experiment
     summary: dict
+    folder: str = ""
 
 
 @dataclass
@@ -122,23 +124,48 @@ def differences(designs: list[Design]) -> dict[str, dict[str, dict]]:
 
 
 def labels_for(paths: Sequence[str]) -> list[str]:
-    """Unique short labels: file stems, numbered ``stem (2)`` when a file is repeated.
-
-    Each design's rows go to ``designs/<label as a file name>``, so labels are also unique
-    as file names, ignoring case: ``a b.yaml`` and ``a_b.yaml`` (both ``a_b`` as a file
-    name) get ``a b`` and ``a_b (2)``, and neither design's rows overwrite the other's.
-    """
+    """Unique short labels: file stems, numbered ``stem (2)`` when a stem is repeated."""
     used: set[str] = set()
     out = []
     for p in paths:
         stem = literal(Path(p).stem) or "design"  # shown in tables: no invisible characters
         label, k = stem, 1
-        while results._safe(label).lower() in used:
+        while label in used:
             k += 1
             label = f"{stem} ({k})"
-        used.add(results._safe(label).lower())
+        used.add(label)
         out.append(label)
     return out
+
+
+def folders_for(labels: Sequence[str]) -> list[str]:
+    """Each design's folder name under ``designs/``: the label as a file name, unique.
+
+    Different labels can be the same file name (``a+b`` and ``a_b`` are both ``a_b``; on
+    some systems ``A`` and ``a`` are one name), so a repeated name gets ``-2``, ``-3``...
+    (``a_b``, ``a_b-2``), and no design's files overwrite another's.
+    """
+    used: set[str] = set()
+    out = []
+    for label in labels:
+        base = results._safe(label)
+        name, k = base, 1
+        while name.lower() in used:
+            k += 1
+            name = f"{base[: 80 - len(str(k)) - 1]}-{k}"
+        used.add(name.lower())
+        out.append(name)
+    return out
+
+
+def renamed(designs: Sequence[Design]) -> list[str]:
+    """Notes on designs whose folder is not their label as a file name (a clash)."""
+    return [
+        f"{d.label}'s files are in designs/{d.folder} (designs/{results._safe(d.label)} "
+        "holds another design's: their names are the same as file names)"
+        for d in designs
+        if d.folder != results._safe(d.label)
+    ]
 
 
 def run_comparison(
@@ -174,8 +201,7 @@ def run_comparison(
     labels = labels_for([d.path or d.scenario.name for d in designs])
     done = []
     with make_executor(executor, workers, scheduler, engine) as ex:
-        for label, loaded in zip(labels, designs, strict=True):
-            key = results._safe(label)
+        for label, key, loaded in zip(labels, folders_for(labels), designs, strict=True):
             sink = (
                 store.sink(key, loaded.scenario, replications, {"design": label}) if store else None
             )
@@ -183,7 +209,7 @@ def run_comparison(
                 loaded.scenario, replications, seed, workers, progress, executor=ex, sink=sink
             )
             name = Path(loaded.path).name or loaded.scenario.name
-            done.append(Design(label, loaded, exp, summarise(exp, name)))
+            done.append(Design(label, loaded, exp, summarise(exp, name), key))
     used = {d.label: ex.engines.get(d.loaded.scenario.name, "mesa") for d in done}
     return Comparison(done, seed, replications, differences(done), used)
 
@@ -273,17 +299,19 @@ def compare_study(
         Interrupted: stopped by Ctrl-C or SIGTERM; completed chunks are kept.
     """
     labels = labels_for([d.path or d.scenario.name for d in designs])
+    folders = folders_for(labels)
     info = {
         "kind": "comparison",
         "engine": engine,
         "designs": [
             {
                 "label": label,
+                "folder": f"designs/{key}",
                 "scenario": d.path,
                 "scenario_title": d.scenario.name,
                 "scenario_sha256": d.sha256,
             }
-            for label, d in zip(labels, designs, strict=True)
+            for label, key, d in zip(labels, folders, designs, strict=True)
         ],
         "seed": seed,
         "replications": replications,
@@ -303,23 +331,23 @@ def compare_study(
         folder = results.new_folder(out, "compare", results_root)
     store = PointStore(folder, resume is not None, subfolder="designs")
     parts = [
-        (results._safe(label), d.scenario, {"design": label})
-        for label, d in zip(labels, designs, strict=True)
+        (key, d.scenario, {"design": label})
+        for label, key, d in zip(labels, folders, designs, strict=True)
     ]
     store.check(parts, replications)  # every kept design read before anything is written
     try:
         comp = _run_and_write(folder, info, store, designs, progress, report, executor, scheduler)
     except KeyboardInterrupt as stop:
         raise Interrupted.from_stop(folder, stop) from stop
-    for label in labels:
-        store.discard_checkpoint(results._safe(label))
+    for key in folders:
+        store.discard_checkpoint(key)
     return folder, comp
 
 
 def _run_and_write(folder, info, store, designs, progress, report, executor, scheduler):
     """Run the designs into ``folder`` under its manifest and write the tables and report."""
     replications, seed, workers = info["replications"], info["seed"], info["workers"]
-    with results.tracked(folder, info) as files:
+    with results.tracked(folder, info, new=not store.resume) as files:
         comp = run_comparison(
             designs,
             replications=replications,
@@ -354,7 +382,7 @@ def _write(folder: Path, comp: Comparison) -> list[str]:
         },
     )
     for d in comp.designs:
-        sub = folder / "designs" / results._safe(d.label)
+        sub = folder / "designs" / d.folder
         sub.mkdir(parents=True, exist_ok=True)
         exp = d.experiment
         columns = run_columns(exp.scenario)

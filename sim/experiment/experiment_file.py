@@ -153,7 +153,7 @@ def dump(spec: ExperimentFile, path: str | Path) -> Path:
     Raises:
         InputError: the file exists (never overwritten).
     """
-    from sim.experiment.results import write_atomic
+    from sim.experiment.results import write_new
 
     target = Path(path)
     if target.exists():
@@ -184,5 +184,5 @@ def dump(spec: ExperimentFile, path: str | Path) -> Path:
     if not data.get("description"):
         data.pop("description", None)
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    write_new(target, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     return target

@@ -3,13 +3,16 @@
 A run writes into a new folder (by default ``results/<scenario>-<timestamp>``). Each file
 is written to a temporary name in the same folder and renamed into place, so a reader
 never sees half a file. The manifest says what the folder is and whether the run
-completed; it is written first (``status: running``) and last.
+completed; it is written first (``status: running``) and last. One process at a time
+writes a folder (:mod:`sim.experiment.lock`). A write that the machine refuses (a full
+disk, a read-only folder) ends the work as :class:`Unwritable`, naming the file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import json
 import os
@@ -22,6 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sim.errors import InputError, Problem
+from sim.experiment import lock
 
 
 def now() -> str:
@@ -38,35 +42,128 @@ def new_folder(out: str | Path | None, stem: str, root: str | Path = "results") 
         root: where default folders go.
 
     Returns:
-        The created folder.
+        The created folder (:func:`writing` checks again, under the lock, that it is empty).
 
     Raises:
         InputError: ``out`` exists and is not empty, or cannot be created.
     """
-    if out is not None:
-        path = Path(out)
-        if path.exists() and (not path.is_dir() or any(path.iterdir())):
-            raise InputError(
-                Problem(
-                    "already exists and is not empty; results are never overwritten: choose "
-                    "another folder with -o, or move this one away",
-                    file=str(path),
-                )
-            )
-    else:
+    try:
+        if out is not None:
+            path = Path(out)
+            refuse_unless_empty(path)
+            path.mkdir(parents=True, exist_ok=True)
+            return path
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         base = Path(root) / f"{_safe(stem)}-{stamp}"
+        base.parent.mkdir(parents=True, exist_ok=True)
         path, k = base, 1
-        while path.exists():
-            k += 1
-            path = base.with_name(f"{base.name}-{k}")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
+        while True:  # mkdir without exist_ok: two processes in one second get two folders
+            try:
+                path.mkdir()
+                return path
+            except FileExistsError:
+                k += 1
+                path = base.with_name(f"{base.name}-{k}")
     except OSError as exc:
         raise InputError(
             Problem(f"cannot create the results folder: {exc.strerror}", file=str(path))
         ) from None
-    return path
+
+
+def refuse_unless_empty(path: Path) -> None:
+    """Refuse a results folder that is a file or holds anything (but a lock file)."""
+    if path.exists() or path.is_symlink():
+        held = path.is_dir() and [p.name for p in path.iterdir() if p.name != lock.LOCK]
+        if not path.is_dir() or held:
+            what = f"holds {', '.join(sorted(held)[:3])}" if held else "is a file"
+            raise InputError(
+                Problem(
+                    f"already exists and is not empty ({what}); results are never "
+                    "overwritten: choose another folder with -o, or move this one away",
+                    file=str(path),
+                )
+            )
+
+
+@contextlib.contextmanager
+def writing(folder: Path, new: bool) -> Iterator[None]:
+    """Hold the folder's lock while the block writes it; a new folder must still be empty.
+
+    Args:
+        folder: the results folder.
+        new: the folder was just made by :func:`new_folder` (not a resume).
+
+    Raises:
+        InputError: another process writes the folder, or (``new``) it filled meanwhile.
+        Unwritable: the lock file cannot be written (a read-only folder, a full disk), or
+            the block failed to write a file for such a reason.
+    """
+    try:
+        taken = lock.acquire(folder)
+    except OSError as exc:
+        raise Unwritable(folder, exc) from exc
+    try:
+        if new:
+            refuse_unless_empty(folder)
+        yield
+    except OSError as exc:
+        if exc.errno in ENVIRONMENT:
+            raise Unwritable(folder, exc) from exc
+        raise
+    finally:
+        if taken:
+            lock.release(folder)
+
+
+ENVIRONMENT = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file would be larger than this system allows (a file size limit)",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "the operation is not permitted",
+    errno.EIO: "the disk reported an input/output error",
+}
+"""Errors that come from the machine, not from the code or the input, and what they mean."""
+
+
+class Unwritable(Exception):
+    """A results folder could not be written for a reason of the machine's (:data:`ENVIRONMENT`).
+
+    What was written before stays (the checkpoint describes it), so once the machine has
+    room or permission the work can be resumed.
+
+    Attributes:
+        folder: the results folder.
+        path: the file that could not be written (the folder when unknown).
+        error: the operating system's error.
+    """
+
+    def __init__(self, folder: str | Path, error: OSError):
+        self.folder = Path(folder)
+        self.path = Path(error.filename) if error.filename else self.folder
+        self.error = error
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """``cannot write FILE: what the machine said (ERRNO), what it means``."""
+        code = errno.errorcode.get(self.error.errno or 0, "?")
+        meaning = ENVIRONMENT.get(self.error.errno or 0, "")
+        return (
+            f"cannot write {self.path}: {self.error.strerror} ({code}"
+            f"{': ' + meaning if meaning else ''})"
+        )
+
+
+@contextlib.contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Name ``path`` in an OSError raised by the block that names no file (a failed write)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
 
 
 def _safe(name: str) -> str:
@@ -86,7 +183,11 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 
     The file gets the usual permissions (0666 less the umask), not ``mkstemp``'s 0600.
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:  # name the file meant, not the temporary one
+        exc.filename = str(path)
+        raise
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         if isinstance(text, bytes):
@@ -96,8 +197,10 @@ def write_atomic(path: Path, text: str | bytes) -> None:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            exc.filename = str(path)
         raise
 
 
@@ -164,8 +267,8 @@ def manifest(**fields) -> dict:
 
 
 @contextlib.contextmanager
-def tracked(folder: Path, info: dict) -> Iterator[list[str]]:
-    """Keep a folder's manifest true while work runs in it.
+def tracked(folder: Path, info: dict, new: bool = True) -> Iterator[list[str]]:
+    """Keep a folder's manifest true while work runs in it (under the folder's lock).
 
     Writes ``manifest.json`` with ``status: running`` on entry; yields a list to which the
     body appends the names of the files it writes (relative to the folder); on exit
@@ -175,19 +278,62 @@ def tracked(folder: Path, info: dict) -> Iterator[list[str]]:
     Args:
         folder: the results folder.
         info: the manifest's fields (what the folder is: scenarios, designs, points, seed).
+        new: the folder was just made (not resumed); see :func:`writing`.
     """
-    write_json(folder / "manifest.json", manifest(**info, status="running"))
-    files: list[str] = []
-    try:
-        yield files
-    except BaseException as exc:
-        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+    with writing(folder, new):
+        write_json(folder / "manifest.json", manifest(**info, status="running"))
+        files: list[str] = []
+        try:
+            yield files
+        except BaseException as exc:
+            ended(folder, info, exc)
+            raise
+        write_json(
+            folder / "manifest.json",
+            manifest(**info, status="complete", ended=now(), files=files),
+        )
+
+
+def ended(folder: Path, info: dict, exc: BaseException) -> None:
+    """Record in the manifest that the work stopped (``interrupted``) or ``failed``.
+
+    A manifest that cannot be written (the disk that failed the work) stays as it was
+    (``running``): the error on its way up says more than this one would.
+    """
+    status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+    with contextlib.suppress(OSError):
         write_json(
             folder / "manifest.json",
             manifest(**info, status=status, ended=now(), error=repr(exc)),
         )
+
+
+def write_new(path: Path, text: str | bytes) -> None:
+    """Write a file that must not exist yet, whole or not at all, never replacing one.
+
+    The text goes to a temporary file that is then linked to ``path``: the link fails if
+    ``path`` exists, even if it appeared after the caller looked.
+
+    Raises:
+        InputError: ``path`` exists.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise InputError(
+                Problem(
+                    "already exists; files are never overwritten: choose another name, or "
+                    "move that file away",
+                    file=str(path),
+                )
+            ) from None
+    except OSError as exc:
+        exc.filename = str(path)
         raise
-    write_json(
-        folder / "manifest.json",
-        manifest(**info, status="complete", ended=now(), files=files),
-    )
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -17,8 +17,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.errors import InputError, Problem
-from sim.experiment import results
+from sim.errors import InputError, Problem, literal
+from sim.experiment import lock, results
 from sim.experiment.checkpoint import CHECKPOINT, Checkpoint, read_checkpoint
 from sim.experiment.outcomes import Tally
 from sim.experiment.runner import holder_names, run_columns
@@ -150,6 +150,30 @@ def summary_problem(summary: object) -> str:
     return ""
 
 
+KINDS = {
+    "run": "sim run",
+    "uncertain_run": "sim run (over parameter sets)",
+    "comparison": "sim compare",
+    "robust_comparison": "sim compare (over parameter sets)",
+    "sweep": "sim sweep",
+    "sensitivity": "sim sensitivity",
+    "discovery": "sim discover",
+    "backtest": "sim backtest",
+}
+"""What made a results folder, by the ``kind`` its manifest records."""
+
+
+def another_kind(info: dict, kind: str) -> str:
+    """Why a folder whose manifest is ``info`` cannot be resumed as a ``kind`` folder."""
+    made = KINDS.get(str(info.get("kind", "run")), repr(info.get("kind")))
+    command = literal(str(info.get("command", "")))
+    return (
+        f"is a results folder of `{made}`, not of `{KINDS[kind]}`: --resume finishes a "
+        f"folder with the command that made it ({command or 'see its manifest.json'}); "
+        "nothing in the folder was changed"
+    )
+
+
 def reopen(folder: str | Path, kind: str, expected: dict) -> dict:
     """The manifest of a stopped study that may be resumed with ``expected`` settings.
 
@@ -170,7 +194,7 @@ def reopen(folder: str | Path, kind: str, expected: dict) -> dict:
     except (OSError, ValueError):
         raise InputError(
             Problem(
-                f"is not a results folder of `sim {kind}` (no readable manifest.json); "
+                f"is not a results folder of `{KINDS[kind]}` (no readable manifest.json); "
                 "--resume takes the folder a stopped run wrote",
                 file=str(folder),
             )
@@ -189,8 +213,9 @@ def reopen(folder: str | Path, kind: str, expected: dict) -> dict:
         raise InputError(
             Problem("the manifest is damaged: its 'resumed' is not a list", file=str(path))
         )
-    if info.get("kind") != kind:
-        raise InputError(Problem(f"is not a `sim {kind}` results folder", file=str(folder)))
+    if info.get("kind", "run") != kind:
+        raise InputError(Problem(another_kind(info, kind), file=str(folder)))
+    lock.refuse_if_busy(folder)
     expected = json.loads(json.dumps(expected))  # compare as the manifest stores them
     differ = [k for k, v in expected.items() if info.get(k) != v]
     if differ:

@@ -144,9 +144,11 @@ def run_experiment(
         if owned:
             ex.close(abort=True)
         if sink is not None:
-            if not folding:  # the totals match the files only between chunks
-                sink.checkpoint(head, totals, tally, force=True)
-            sink.close()
+            try:
+                if not folding:  # the totals match the files only between chunks
+                    sink.checkpoint(head, totals, tally, force=True)
+            finally:  # even when the disk that failed the run fails the checkpoint too
+                sink.close()
         raise
     if owned:
         ex.close()

@@ -19,6 +19,7 @@ without holding them all, for reports of runs too large to keep in memory.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -71,6 +72,7 @@ class RunSink:
         self._last = 0.0
         self._runs: TextIO | None = None
         self._failures: TextIO | None = None
+        self._kept: dict[str, int] = {}  # each CSV's size at the last checkpoint
 
     @classmethod
     def create(cls, folder: Path, columns: list[str], constants: dict | None = None) -> RunSink:
@@ -78,6 +80,7 @@ class RunSink:
         sink = cls(folder, columns, constants=constants)
         results.write_atomic(sink.folder / RUNS, results.csv_text([], sink.columns))
         results.write_atomic(sink.folder / FAILURES, results.csv_text([], FAILURE_COLUMNS))
+        sink._kept = {name: (sink.folder / name).stat().st_size for name in (RUNS, FAILURES)}
         return sink
 
     @classmethod
@@ -107,6 +110,7 @@ class RunSink:
             with open(sink.folder / name, "r+b") as fh:
                 fh.truncate(size)
         sink.restored = (checkpoint.next, checkpoint.totals, checkpoint.tally)
+        sink._kept = {RUNS: checkpoint.runs_bytes, FAILURES: checkpoint.failures_bytes}
         return sink
 
     def append(self, rows: list[dict], failures: list[dict]) -> None:
@@ -119,9 +123,11 @@ class RunSink:
         if rows:
             if self.constants:
                 rows = [{**self.constants, **row} for row in rows]
-            self._runs.write(results.csv_text(rows, self.columns, header=False))
+            with results.naming(self.folder / RUNS):
+                self._runs.write(results.csv_text(rows, self.columns, header=False))
         if failures:
-            self._failures.write(results.csv_text(failures, FAILURE_COLUMNS, header=False))
+            with results.naming(self.folder / FAILURES):
+                self._failures.write(results.csv_text(failures, FAILURE_COLUMNS, header=False))
 
     def checkpoint(self, next_replication: int, totals: Totals, tally: Tally, force=False):
         """Record that replications before ``next_replication`` are on disk.
@@ -134,10 +140,11 @@ class RunSink:
         self._last = now
         sizes = []
         for fh, name in ((self._runs, RUNS), (self._failures, FAILURES)):
-            if fh is not None:
-                fh.flush()
-                os.fsync(fh.fileno())
-            sizes.append((self.folder / name).stat().st_size)
+            with results.naming(self.folder / name):
+                if fh is not None:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                sizes.append((self.folder / name).stat().st_size)
         state = {
             "next": next_replication,
             "runs_bytes": sizes[0],
@@ -148,13 +155,23 @@ class RunSink:
         arrays: dict[str, Any] = {"state": np.array(json.dumps(state)), **tally.arrays()}
         np.savez(buf, **arrays)
         results.write_atomic(self.folder / CHECKPOINT, buf.getvalue())
+        self._kept = dict(zip((RUNS, FAILURES), sizes, strict=True))
 
     def close(self) -> None:
-        """Close the files (the checkpoint stays until :meth:`discard_checkpoint`)."""
+        """Close the files, cut back to the last checkpoint (which stays until discarded).
+
+        After a failed write (a full disk) the CSVs may end in half a row; cutting them
+        back leaves readable tables that the checkpoint describes, as a resume would.
+        """
         for fh in (self._runs, self._failures):
             if fh is not None:
-                fh.close()
+                with contextlib.suppress(OSError):  # a failed write is already on its way up
+                    fh.close()
         self._runs = self._failures = None
+        for name, size in self._kept.items():
+            with contextlib.suppress(OSError):
+                if (self.folder / name).stat().st_size > size:
+                    os.truncate(self.folder / name, size)
 
     def discard_checkpoint(self) -> None:
         """Remove the checkpoint, once the run's manifest says it is complete."""

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import InputError, Problem
-from sim.experiment import results
+from sim.experiment import lock, results
 from sim.experiment.checkpoint import read_checkpoint
 from sim.experiment.executors import make_executor
 from sim.experiment.outcomes import Tally
+from sim.experiment.resume import another_kind
 from sim.experiment.runner import Experiment, holder_names, run_columns, run_experiment
 from sim.experiment.signals import Interrupted
 from sim.experiment.sink import FAILURES, RUNS, RunSink
@@ -110,6 +111,7 @@ def _run_study(
         stem = Path(loaded.path).stem if loaded.path else scenario.name
         folder = results.new_folder(out, stem, results_root)
         info = {
+            "kind": "run",
             "scenario": loaded.path,
             "scenario_title": scenario.name,
             "scenario_sha256": loaded.sha256,
@@ -117,6 +119,13 @@ def _run_study(
             "replications": replications,
             "started": results.now(),
         }
+    with results.writing(folder, new=resume is None):
+        return _write_run(folder, info, loaded, workers, progress, report, ex, resume)
+
+
+def _write_run(folder, info, loaded, workers, progress, report, ex, resume) -> RunOutput:
+    """Run into ``folder`` (locked by this process) and keep its manifest true."""
+    scenario = loaded.scenario
     columns = run_columns(scenario)
     checkpoint = None
     if resume is not None:  # checked before anything in the folder is written
@@ -144,11 +153,7 @@ def _run_study(
         ex.close()  # free the workers (and their memory) before the report
         summary, files = _write_results(folder, exp, loaded, report)
     except BaseException as exc:
-        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        results.write_json(
-            folder / "manifest.json",
-            results.manifest(**info, status=status, ended=results.now(), error=repr(exc)),
-        )
+        results.ended(folder, info, exc)
         if isinstance(exc, KeyboardInterrupt):
             raise Interrupted.from_stop(folder, exc) from exc
         raise
@@ -181,6 +186,7 @@ def _write_results(folder: Path, exp: Experiment, loaded: LoadedScenario, report
 
 
 _INFO_KEYS = (
+    "kind",
     "scenario",
     "scenario_title",
     "scenario_sha256",
@@ -225,6 +231,10 @@ def _resumable(
             "is not a results folder of `sim run` (no readable manifest.json); --resume "
             "takes the folder an interrupted run wrote"
         ) from None
+    # Older run manifests have no kind; every other folder's manifest has one.
+    if isinstance(info, dict) and info.get("kind", "run") != "run":
+        raise problem(another_kind(info, "run"))
+    lock.refuse_if_busy(folder)
     damage = manifest_problem(info)
     if damage:
         raise InputError(

@@ -461,7 +461,7 @@ def _run_and_write(
     seed, replications = info["seed"], info["replications"]
     store = PointStore(folder, resume)
     store.check([(p.index, p.scenario, p.columns()) for p in points], replications)  # first
-    with results.tracked(folder, info) as files:
+    with results.tracked(folder, info, new=not resume) as files:
         sweep = run_sweep(
             base,
             settings,

@@ -111,12 +111,19 @@ def write_backtest(
         The folder.
     """
     folder = files.new_folder(out, "backtest", root)
+    with files.writing(folder, new=True):
+        _write(folder, results, seed)
+    return folder
+
+
+def _write(folder: Path, results: Sequence[CaseResult], seed: int | None) -> None:
     files.write_csv(folder / "backtest.csv", table_rows(results), list(CSV_COLUMNS))
     files.write_json(folder / "scores.json", report(results, seed if seed is not None else -1))
     plot_backtest(folder, results)
     files.write_json(
         folder / "manifest.json",
         files.manifest(
+            kind="backtest",
             status="complete",
             seed=seed,
             cases=[r.case for r in results],
@@ -125,4 +132,3 @@ def write_backtest(
             files=["backtest.csv", "scores.json", "backtest.png"],
         ),
     )
-    return folder

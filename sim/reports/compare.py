@@ -7,9 +7,10 @@ differences against the first design, and ``report.md`` / ``report.html``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from sim.experiment.compare import Comparison
+from sim.experiment.compare import Comparison, Design
 from sim.experiment.summary import HEADLINES
 from sim.reports.document import Document
 from sim.reports.report import (
@@ -68,15 +69,27 @@ def changes(base, other) -> list[str]:
 
 
 def plots(folder: Path, comp: Comparison) -> list[str]:
-    """Every overlay picture of a comparison; returns the file names."""
+    """Every overlay picture of a comparison; returns the file names.
+
+    Designs with no completed replication (every one failed) have nothing to draw and are
+    left out; with none left there are no pictures.
+    """
     from sim.reports import overlays
 
+    comp = replace(comp, designs=ran(comp))
+    if not comp.designs:
+        return []
     return [
         overlays.differences_chart(folder, comp),
         overlays.survival_overlay(folder, comp),
         overlays.latency_overlay(folder, comp),
         overlays.leader_overlay(folder, comp),
     ]
+
+
+def ran(comp: Comparison) -> list[Design]:
+    """The designs with at least one completed replication."""
+    return [d for d in comp.designs if d.experiment.totals.replications > 0]
 
 
 def table_rows(comp: Comparison) -> list[list[str]]:
@@ -178,6 +191,13 @@ def comparison_report(folder: Path, comp: Comparison) -> list[str]:
     for d in comp.designs:
         role = " (baseline)" if d is base else ""
         doc.text(f"**{d.label}**{role}: {d.loaded.scenario.name} (`{d.loaded.path}`)")
+        if d not in ran(comp):
+            failed = d.summary.get("failures", {}).get("count", 0)
+            doc.text(
+                f"**{d.label} has no completed replications**: all {failed} failed (see "
+                f"`designs/{d.folder}/failures.csv`), so it has no numbers (n/a below) and "
+                "is left out of the pictures."
+            )
         if d is base:
             doc.bullets(design_lines(d.loaded.scenario))
         else:
@@ -204,7 +224,9 @@ def comparison_report(folder: Path, comp: Comparison) -> list[str]:
     doc.code(f"sim compare {paths} -n {comp.replications} --seed {comp.seed}")
     doc.text(
         "Files: `comparison.csv` (one row per metric and design), `comparison.json` (every "
-        "summary and difference), `designs/<label>/` (each design's runs and summary), "
+        "summary and difference), "
+        + ", ".join(f"`designs/{d.folder}/` ({d.label})" for d in comp.designs)
+        + " (each design's runs and summary), "
         "`manifest.json` (every design's file and hash, the seed, versions)."
     )
     return images + doc.write(folder)
