@@ -427,3 +427,11 @@ def test_yaml_reads_1e6_as_a_number_in_files_and_set():
     values = parse_spec("1e6,yes,casting_vote,3", "x")
     assert values == (1e6, True, "casting_vote", 3) and not math.isnan(values[0])
     assert yaml.safe_load("a: 1e6") == {"a": "1e6"}  # what PyYAML alone does
+
+
+@pytest.mark.parametrize("option", ["n", "seed", "workers"])
+def test_the_api_refuses_a_flag_as_a_count_or_seed(tmp_path, option):
+    from sim import api
+
+    with pytest.raises(InputError, match=f"{option} must be a whole number, got True"):
+        api.run(write_yaml(tmp_path, SMALL), **{option: True})
