@@ -110,6 +110,9 @@ def _counts(n: int | None, seed: int | None, workers: int | None, scenario: Scen
     from sim.experiment.executors import default_workers
     from sim.scenario.schema import MAX_REPLICATIONS
 
+    for name, value in (("n", n), ("seed", seed), ("workers", workers)):
+        if isinstance(value, bool):  # True is an int to Python: never a count or a seed
+            raise InputError(f"{name} must be a whole number, got {value}")
     n = scenario.replications if n is None else n
     seed = scenario.seed if seed is None else seed
     if not 1 <= n <= MAX_REPLICATIONS:

@@ -7,7 +7,8 @@ the default from :data:`REASONS`). The README carries a table of headline result
 each shipped design, generated from a recorded results file (``docs/designs.json``,
 written by ``sim docs --run``), so the table is reproducible and checkable without
 re-running the model. Both sit between marker comments (``<!-- params:start -->`` ...
-``<!-- params:end -->``, ``<!-- designs:start -->`` ... ``<!-- designs:end -->``);
+``<!-- params:end -->``, the scripted events' fields between ``events`` markers,
+``<!-- designs:start -->`` ... ``<!-- designs:end -->``);
 ``tests/test_docs_drift.py`` regenerates them and compares.
 """
 
@@ -25,6 +26,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from sim.scenario.messages import bounds_of, value_constraints
 from sim.scenario.schema import Scenario
 
 UNIT_PATTERNS = (
@@ -177,16 +179,6 @@ def _submodel(annotation: object) -> type[BaseModel] | None:
 
 
 def _range(field, annotation: object) -> str:
-    lo = hi = None
-    lo_open = hi_open = False
-    for m in field.metadata:
-        for attr, is_lo, is_open in (("ge", 1, 0), ("gt", 1, 1), ("le", 0, 0), ("lt", 0, 1)):
-            v = getattr(m, attr, None)
-            if v is not None:
-                if is_lo:
-                    lo, lo_open = v, bool(is_open)
-                else:
-                    hi, hi_open = v, bool(is_open)
     literals = [a for t in (annotation, *typing.get_args(annotation)) for a in typing.get_args(t)]
     if typing.get_origin(annotation) is typing.Literal:
         return " / ".join(str(a) for a in typing.get_args(annotation))
@@ -194,16 +186,39 @@ def _range(field, annotation: object) -> str:
         return " / ".join(literals)
     if annotation is bool:
         return "true / false"
-    if lo is None and hi is None:
+    each = value_constraints(annotation)
+    if each:  # a mapping of dimension -> number
+        return "each " + _interval(bounds_of(each))
+    low, high = bounds_of(field.metadata)
+    if low is None and high is None:
         return "-"
-    if hi is not None and hi > 1e15:
-        hi = None
-    left = "(" if lo_open else "["
-    right = ")" if hi_open or hi is None else "]"
-    return f"{left}{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}{right}"
+    return _interval((low, high))
+
+
+def _interval(bounds) -> str:
+    """``[0, 1]``, ``(0, 1200]``, ``[0, 2^63)`` from ``((">=", 0), ("<=", 1))``."""
+    low, high = bounds
+    left = "(" if low is not None and low[0] == ">" else "["
+    right = ")" if high is None or high[0] == "<" else "]"
+    lo = _bound(low[1]) if low is not None else "-inf"
+    hi = _bound(high[1]) if high is not None else "inf"
+    return f"{left}{lo}, {hi}{right}"
+
+
+def _bound(value: object) -> str:
+    """A bound as written in the docs: powers of two and ten above a million as such."""
+    if isinstance(value, int) and value > 10**6:
+        if value & (value - 1) == 0:
+            return f"2^{value.bit_length() - 1}"
+        text = str(value)
+        if text.strip("0") == "1":
+            return f"10^{len(text) - 1}"
+    return str(value)
 
 
 def _unit(meaning: str, path: str) -> str:
+    if path in ("month", "until"):  # an event's month: a date on the run's calendar
+        return "month number (1 = the first)"
     for pattern in UNIT_PATTERNS:
         m = pattern.search(meaning)
         if m:
@@ -307,6 +322,39 @@ def parameter_table() -> str:
         lines.append(
             f"| `{p.path}` | {_cell(p.unit)} | {_cell(p.range)} | {_cell(p.default)} | "
             f"{_cell(p.meaning)} | {_cell(p.reason)} |"
+        )
+    return "\n".join(lines)
+
+
+def event_parameters() -> list[tuple[str, Param]]:
+    """Every field of every scripted event type (``agenda.events``), in declaration order.
+
+    Returns:
+        ``(event type, parameter)`` pairs; the parameter's path is the field's name
+        (``partner.stake`` for the joining partner's fields).
+    """
+    from sim.scenario.agenda import Event
+
+    out: list[tuple[str, Param]] = []
+    union = typing.get_args(Event)[0]
+    for model in typing.get_args(union):
+        kind = typing.get_args(model.model_fields["type"].annotation)[0]
+        for p in parameters(model):
+            if p.path != "type":
+                out.append((kind, p))
+    return out
+
+
+def event_table() -> str:
+    """The Markdown table of scripted events' fields for docs/model.md."""
+    lines = [
+        "| Event `type` | Field | Unit | Range | Default | Meaning |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for kind, p in event_parameters():
+        lines.append(
+            f"| `{kind}` | `{p.path}` | {_cell(p.unit)} | {_cell(p.range)} | "
+            f"{_cell(p.default)} | {_cell(p.meaning)} |"
         )
     return "\n".join(lines)
 
@@ -424,7 +472,9 @@ def render(root: str | Path) -> dict[Path, str]:
     designs = "## Governance designs at a glance\n\n" + designs_table(recorded)
     return {
         model_md: replace_between(
-            model_md.read_text(encoding="utf-8"), "params", parameter_table()
+            replace_between(model_md.read_text(encoding="utf-8"), "params", parameter_table()),
+            "events",
+            event_table(),
         ),
         readme: replace_between(readme_text, "designs", designs, append=True),
     }

@@ -182,7 +182,7 @@ CASES = [
     (
         "negative salience",
         edit("    salience: {tech: 1}\n", "    salience: {tech: -1, money: 0.5}\n"),
-        ["partners.1.salience.tech: must be >= 0, got -1.0"],
+        ["partners.1.salience.tech: must be between 0 and 1,000,000, got -1"],
     ),
     (
         "saliences summing to zero",

@@ -203,7 +203,12 @@ ABSURD = [
     ),
     (("dynamics", "influence", "capital_gain"), 1e9, "capital_gain: must be between 0 and 1000"),
     (("agenda", "kinds", 0, "weight"), 1e300, "weights are relative (only their ratios matter)"),
-    (("partners", 0, "salience", "tech"), 1e300, "partners.0.salience.tech: must be at most"),
+    (
+        ("partners", 0, "salience", "tech"),
+        1e300,
+        "partners.0.salience.tech: must be between 0 and 1,000,000, got 1e+300; saliences are "
+        "relative weights",
+    ),
     (("partners", 0, "side_funding", "cost_per_importance"), 1e15, "cost_per_importance: must"),
     (("partners", 0, "capital"), float("nan"), "partners.0.capital: must be a finite number"),
 ]

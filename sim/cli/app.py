@@ -125,7 +125,7 @@ def run(
     from sim import api
 
     check_counts(replications, workers, seed)
-    execution.check(executor, scheduler, resume, out)
+    execution.check(executor, scheduler, resume, out, workers)
     loaded = load(scenario)
     execution.prepare_engine(engine, [loaded.scenario])
     if loaded.uncertain and not central:

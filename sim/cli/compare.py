@@ -52,7 +52,7 @@ def compare(
     if len(scenarios) < 2:
         raise InputError("give at least two scenario files to compare (the first is the baseline)")
     check_counts(replications, workers, seed)
-    execution.check(executor, scheduler, resume, out)
+    execution.check(executor, scheduler, resume, out, workers)
 
     from sim import api
     from sim.cli.app import load

@@ -25,7 +25,15 @@ ReplicationsOpt = Annotated[
 ]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Root seed (default: the scenario's).")]
 WorkersOpt = Annotated[
-    int | None, typer.Option("-j", "--workers", help="Worker processes (default: all cores).")
+    int | None,
+    typer.Option(
+        "-j",
+        "--workers",
+        help="Worker processes (default: all cores). At most the cores this process may "
+        "use, with the local pool or a local Dask cluster (more are reduced to that, with a "
+        "warning); ignored by --executor serial and by a --scheduler's cluster, whose "
+        "workers decide.",
+    ),
 ]
 OutOpt = Annotated[
     Path | None,
@@ -115,8 +123,19 @@ def check_uncertain(
         raise InputError(f"--samples must be between 1 and 10,000, got {samples}")
 
 
-def check(executor: str, scheduler: str | None, resume: Path | None, out: Path | None) -> None:
-    """Reject option combinations that cannot work, before any work starts."""
+def check(
+    executor: str,
+    scheduler: str | None,
+    resume: Path | None,
+    out: Path | None,
+    workers: int | None = None,
+) -> None:
+    """Reject option combinations that cannot work, before any work starts.
+
+    A ``-j`` the executor cannot use (more than this machine's cores, or any with
+    ``serial`` or a scheduler) is a warning on stderr: the executor uses what it can
+    (:func:`sim.experiment.executors.usable_workers`).
+    """
     if executor not in ("local", "serial", "dask"):
         raise InputError(f"--executor must be local, serial or dask, got {executor!r}")
     if scheduler is not None and executor != "dask":
@@ -131,6 +150,11 @@ def check(executor: str, scheduler: str | None, resume: Path | None, out: Path |
         require_dask()
     if resume is not None and out is not None:
         raise InputError("give either --resume FOLDER (to finish a run) or -o FOLDER, not both")
+    from sim.experiment.executors import usable_workers
+
+    note = usable_workers(executor, workers, scheduler)[1]
+    if note:
+        typer.echo(f"warning: {note}", err=True)
 
 
 def resume_hint() -> list[str]:

@@ -31,7 +31,7 @@ def experiment(
     from sim.cli.app import check_counts
 
     check_counts(None, workers)
-    execution.check(executor, scheduler, resume, out)
+    execution.check(executor, scheduler, resume, out, workers)
 
     from sim.api import run_experiment_file
     from sim.cli import compare, sweep

@@ -25,7 +25,12 @@ def play(
     scenario: Scenario,
     host: Annotated[
         str,
-        typer.Option("--host", help="Address to bind (default: this machine only)."),
+        typer.Option(
+            "--host",
+            help="Address to bind (default: this machine only). Any other address is served "
+            "with a warning naming the addresses it is reachable on (participants need the "
+            "join code); 0.0.0.0 means every interface; an empty --host is refused.",
+        ),
     ] = LOCAL,
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8766,
     seed: Annotated[int, typer.Option("--seed", help="Replication seed (the dice).")] = 1,
@@ -44,8 +49,11 @@ def play(
     ] = None,
 ) -> None:
     """A room session: participants take partners, the teacher's screen runs the months."""
+    from sim.cli.network import check_host, exposure_warning
+
     if not 1 <= port <= 65535:
         raise InputError(f"--port must be between 1 and 65535, got {port}")
+    check_host(host)
     if timer < 0:
         raise InputError(f"--timer must be 0 or more seconds, got {timer}")
     if record is not None and (record.exists() or record.is_symlink()):
@@ -88,6 +96,9 @@ def play(
     typer.echo(f"  Teacher's screen:  http://{shown}:{port}/room?key={room.teacher_key}")
     typer.echo(f"  Participants join: {room.join_url}")
     typer.echo(f"  Join code: {room.code}    (Ctrl-C stops the session)")
+    warning = exposure_warning(host, port, "the room session")
+    if warning:
+        typer.echo(warning, err=True)
     if host != LOCAL:
         typer.echo(
             f"  Listening on {host}: anyone on this network with the join code can take a "

@@ -52,7 +52,7 @@ def sensitivity(
     from sim.cli.app import check_counts
 
     check_counts(replications, workers, seed)
-    execution.check(executor, scheduler, None, out)
+    execution.check(executor, scheduler, None, out, workers)
 
     from sim.cli.render import progress_bar
     from sim.experiment.runner import default_workers

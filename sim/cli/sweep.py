@@ -42,7 +42,7 @@ def sweep(
     from sim.cli.app import check_counts
 
     check_counts(replications, workers, seed)
-    execution.check(executor, scheduler, resume, out)
+    execution.check(executor, scheduler, resume, out, workers)
 
     from sim import api
     from sim.cli.app import load

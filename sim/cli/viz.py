@@ -45,14 +45,22 @@ def viz(
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8765,
     host: Annotated[
         str,
-        typer.Option("--host", help="Address to bind (default: this machine only)."),
+        typer.Option(
+            "--host",
+            help="Address to bind (default: this machine only). Any other address is served "
+            "with a warning naming the addresses it is reachable on; 0.0.0.0 means every "
+            "interface; an empty --host is refused.",
+        ),
     ] = "127.0.0.1",
 ) -> None:
     """Serve the workshop dashboard: design and partner controls, live charts, events."""
     import importlib.util
 
+    from sim.cli.network import check_host, exposure_warning
+
     if not 1 <= port <= 65535:
         raise InputError(f"--port must be between 1 and 65535, got {port}")
+    check_host(host)
     missing = [m for m in ("solara", "networkx") if importlib.util.find_spec(m) is None]
     if missing:
         raise InputError(
@@ -71,6 +79,9 @@ def viz(
         # a room's laptop serves plain http, and the teacher's terminal should stay quiet.
         PYTHONWARNINGS="ignore:Cookies with samesite=none require https:UserWarning",
     )
+    warning = exposure_warning(host, port, "the dashboard")
+    if warning:
+        typer.echo(warning, err=True)
     typer.echo(f"Dashboard for {loaded.scenario.name}: http://{host}:{port}  (Ctrl-C stops it)")
     code = serve(solara_command(port, host), env)
     if code not in (0, -2, -15, 130):

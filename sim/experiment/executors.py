@@ -38,11 +38,51 @@ EXECUTORS = ("local", "serial", "dask")
 
 
 def default_workers() -> int:
-    """All cores this process may use."""
+    """All cores this process may use (its CPU affinity, which a batch scheduler may limit)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+def usable_workers(name: str, workers: int | None, scheduler: str | None = None) -> tuple[int, str]:
+    """How many workers an executor can use for ``-j workers``, and why, if not that many.
+
+    Replications are pure Python and hold the GIL, so a worker process per core is the
+    most that helps; more only cost memory (each process imports the libraries, about
+    130 MB). The local pool and a Dask cluster started for the job run on this machine,
+    so they get at most its cores; ``serial`` runs in this process; an existing Dask
+    cluster (``scheduler``) runs as many chunks at once as its workers have threads,
+    whatever ``-j`` says.
+
+    Args:
+        name: ``local``, ``serial`` or ``dask``.
+        workers: what ``-j`` asked for; None or 0 for the default (all cores).
+        scheduler: the Dask scheduler's address, if any.
+
+    Returns:
+        ``(workers to use, note)``; the note is empty when ``-j`` is used as given.
+    """
+    cores = default_workers()
+    if name == "serial":
+        note = f"--executor serial runs in this process: -j {workers} is ignored" if workers else ""
+        return 1, note if workers and workers > 1 else ""
+    if name == "dask" and scheduler:
+        note = (
+            f"-j {workers} is ignored with --scheduler: the cluster runs as many chunks at "
+            "once as its workers have threads (start workers with "
+            "`dask worker ... --nworkers auto --nthreads 1`)"
+        )
+        return cores, note if workers else ""
+    if workers and workers > cores:
+        where = "the local pool" if name == "local" else "the local Dask cluster"
+        return cores, (
+            f"-j {workers} is more than the {cores} core{'s' if cores != 1 else ''} this "
+            f"process may use: {where} runs {cores} worker process"
+            f"{'es' if cores != 1 else ''} (more would only cost memory; for more cores use "
+            "a Dask cluster: docs/cluster.md)"
+        )
+    return workers or cores, ""
 
 
 class Executor:
@@ -140,7 +180,7 @@ class LocalPool(Executor):
     name = "local"
 
     def __init__(self, workers: int = 0, engine: str = "mesa"):
-        super().__init__(workers or default_workers(), engine)
+        super().__init__(usable_workers("local", workers)[0], engine)
         self._pool: Pool | None = None
         self._scenario: Scenario | None = None
 
@@ -192,7 +232,7 @@ class DaskExecutor(Executor):
     name = "dask"
 
     def __init__(self, workers: int = 0, scheduler: str | None = None, engine: str = "mesa"):
-        super().__init__(workers or default_workers(), engine)
+        super().__init__(usable_workers("dask", workers, scheduler)[0], engine)
         self.scheduler = scheduler
         self._client: Client | None = None
         self._cluster: LocalCluster | None = None
@@ -331,7 +371,8 @@ def make_executor(
 
     Args:
         name: ``local`` (default: worker processes on this machine), ``serial`` or ``dask``.
-        workers: processes (0 = all cores); ignored for ``serial`` and an existing cluster.
+        workers: processes (0 = all cores); at most this machine's cores
+            (:func:`usable_workers`); ignored for ``serial`` and an existing cluster.
         scheduler: Dask scheduler address; only with ``dask``.
         engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
 

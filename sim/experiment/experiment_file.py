@@ -59,7 +59,9 @@ class ExperimentFile(BaseModel):
         format: ``csv`` or ``parquet`` tables.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    # Strict types, as a scenario's (sim.scenario.actors.Strict): `replications: yes` is a
+    # mistake, not one replication.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     kind: Literal["sweep", "comparison"] | None = None
     description: str = ""
@@ -111,6 +113,7 @@ def load_experiment(path: str | Path) -> ExperimentFile:
         InputError: missing, not YAML, or not valid (each problem with file:line:column).
     """
     from sim.scenario.loader import locate
+    from sim.scenario.messages import TYPE_ERRORS, explain
     from sim.scenario.shipped import resolve
     from sim.scenario.yamlsafe import parse, read_text
 
@@ -127,6 +130,8 @@ def load_experiment(path: str | Path) -> ExperimentFile:
         problems = []
         for err in exc.errors():
             message = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] in TYPE_ERRORS:  # "must be a whole number, got true; ..."
+                message = explain(err)[1]
             at_key = err["type"] == "extra_forbidden"
             if at_key:
                 known = ", ".join(ExperimentFile.model_fields)

@@ -33,10 +33,27 @@ from sim.experiment.signals import Interrupted
 from sim.experiment.summary import HEADLINES, summarise
 from sim.scenario.loader import LoadedScenario, validate_mapping
 from sim.scenario.schema import Scenario
+from sim.scenario.yamlsafe import scalar
 
 MAX_VALUES = 1_000  # values of one setting
 MAX_POINTS = 10_000  # points of the whole grid
 MAX_PROBLEMS = 20  # problems listed before "and N more"
+#: Scenario fields that set how a study runs, not what it models: the same for every point,
+#: so a grid over them would give identical points. Why each is refused.
+RUN_SETTINGS = {
+    "seed": (
+        "every point of a sweep runs with the same root seed (--seed; the scenario's seed: "
+        "is its default), so that points differ only by their parameters (common random "
+        "numbers), and the replications of a point already draw independent streams from "
+        "it: a grid over seed would give identical points. To see how much the results "
+        "move with the dice, run `sim run FILE --seed N` for a few N, or raise -n"
+    ),
+    "replications": (
+        "every point of a sweep runs -n replications (default: the scenario's "
+        "replications:), so a grid over it would give identical points; to see how the "
+        "intervals narrow, run `sim run FILE -n N` for a few N"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -115,7 +132,7 @@ def _scalar(text: str, where: str) -> object:
     if not text:
         raise InputError(Problem(f"an empty value in '{where}'; write values like 1,2,3"))
     try:
-        value = yaml.safe_load(text)
+        value = scalar(text)  # as in a scenario file: 1e6 is a number, yes a flag
     except yaml.YAMLError:
         value = text
     if isinstance(value, dict | list) or value is None and text not in ("null", "~"):
@@ -265,6 +282,9 @@ def build_points(base: Scenario, settings: Sequence[Setting]) -> list[Point]:
         raise InputError("give at least one --set PATH=SPEC")
     if len(set(paths)) != len(paths):
         raise InputError(f"a path is set twice: {', '.join(paths)}; give each path once")
+    for path in paths:
+        if path in RUN_SETTINGS:
+            raise InputError(f"--set {path}: {RUN_SETTINGS[path]}")
     total = math.prod(len(s.values) for s in settings)
     if total > MAX_POINTS:
         raise InputError(f"the grid has {total:,} points; the limit is {MAX_POINTS:,}")

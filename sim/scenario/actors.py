@@ -24,16 +24,30 @@ MAX_MONEY = 10**12
 #: The largest relative weight (saliences, issue kinds' weights): weights are normalised,
 #: so only their ratios matter, and larger ones overflow when they are added up.
 MAX_WEIGHT = 10**6
+#: The largest month in a scenario: a horizon, an event's month, an issue's lifetime
+#: (a century; longer runs only cost time, and no venture is planned that far).
+MAX_MONTHS = 1200
+
+#: A point on one policy dimension, or a degree of expertise: in [0, 1].
+UnitValue = Annotated[float, Field(ge=0, le=1)]
+#: A salience, a relative weight on one dimension (normalised to sum to 1).
+Salience = Annotated[float, Field(ge=0, le=MAX_WEIGHT)]
 
 
 class Strict(BaseModel):
     """Base for every scenario block: unknown keys are errors, values are immutable.
 
     Numbers must be finite: YAML reads ``.inf`` and ``.nan`` as floats, and no quantity in a
-    scenario is meaningfully infinite.
+    scenario is meaningfully infinite. Types are strict (pydantic's strict mode): YAML
+    reads ``yes``, ``no``, ``on`` and ``off`` as booleans, and a lax number field would take
+    ``horizon_months: yes`` as 1 month; a quoted ``"12"`` is text, not a number. A number
+    field takes numbers only (a real-valued field also takes whole numbers, ``1`` for
+    ``1.0``; a whole-number field does not take ``12.0``), a flag only ``true``/``false``,
+    text only text. Every value that reaches the schema passes here: files, ``--set``
+    overrides, experiment files' ``set`` and ``grid``, distributions' bounds and draws.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class Veto(Strict):
@@ -94,9 +108,9 @@ class PartnerSpec(Strict):
     name: Name
     stake: float = Field(ge=0, le=1)
     capital: float = Field(default=0.0, ge=0, le=MAX_MONEY)
-    positions: dict[str, float] = Field(default_factory=dict)
-    salience: dict[str, float] = Field(default_factory=dict)
-    expertise: dict[str, float] = Field(default_factory=dict)
+    positions: dict[str, UnitValue] = Field(default_factory=dict)
+    salience: dict[str, Salience] = Field(default_factory=dict)
+    expertise: dict[str, UnitValue] = Field(default_factory=dict)
     veto: Veto = Veto()
     # Calibrated (docs/calibration.md, calibration/calibrate.py): just below a working
     # venture's value of 1.0, so that the generic 50:50 venture ends within seven years
@@ -169,7 +183,7 @@ class StateFunderSpec(Strict):
     name: Name
     stake: float = Field(default=0.0, ge=0, le=1)
     capital: float = Field(default=0.0, ge=0, le=MAX_MONEY)
-    positions: dict[str, float] = Field(default_factory=dict)
-    salience: dict[str, float] = Field(default_factory=dict)
+    positions: dict[str, UnitValue] = Field(default_factory=dict)
+    salience: dict[str, Salience] = Field(default_factory=dict)
     veto: Veto = Veto()
     votes: ContingentVotes = ContingentVotes()

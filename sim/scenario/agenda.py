@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sim.scenario.actors import MAX_MONEY, MAX_WEIGHT, PartnerSpec, Strict
+from sim.scenario.actors import MAX_MONEY, MAX_MONTHS, MAX_WEIGHT, PartnerSpec, Strict
 from sim.scenario.text import Name, Title
 
 
@@ -56,7 +56,7 @@ class IssueEvent(Strict):
     """
 
     type: Literal["issue"]
-    month: int = Field(ge=1)
+    month: int = Field(ge=1, le=MAX_MONTHS)
     kind: str
     title: Title | None = None
     importance: float | None = Field(None, gt=0, le=1000)
@@ -73,7 +73,7 @@ class CapitalCallEvent(Strict):
     """
 
     type: Literal["capital_call"]
-    month: int = Field(ge=1)
+    month: int = Field(ge=1, le=MAX_MONTHS)
     amount: float = Field(gt=0, le=MAX_MONEY)
     title: Title | None = None
 
@@ -92,7 +92,7 @@ class NewPartnerEvent(Strict):
     """
 
     type: Literal["new_partner"]
-    month: int = Field(ge=1)
+    month: int = Field(ge=1, le=MAX_MONTHS)
     partner: PartnerSpec
 
 
@@ -108,7 +108,7 @@ class OutsideOptionEvent(Strict):
     """
 
     type: Literal["outside_option"]
-    month: int = Field(ge=1)
+    month: int = Field(ge=1, le=MAX_MONTHS)
     partner: str
     change: float = Field(ge=-10, le=10)
     title: Title | None = None
@@ -135,7 +135,7 @@ class EquityIssueEvent(Strict):
     """
 
     type: Literal["equity_issue"]
-    month: int = Field(ge=1)
+    month: int = Field(ge=1, le=MAX_MONTHS)
     subscriber: str = Field(min_length=1, max_length=80)
     amount: float = Field(gt=0, le=MAX_MONEY)
     in_kind: bool = False
@@ -160,7 +160,7 @@ class RescueEvent(Strict):
     """
 
     type: Literal["rescue"]
-    month: int = Field(ge=1)
+    month: int = Field(ge=1, le=MAX_MONTHS)
     amount: float = Field(gt=0, le=MAX_MONEY)
     by: str = Field(min_length=1, max_length=80)
     title: Title | None = None
@@ -185,7 +185,7 @@ class TransferEvent(Strict):
     """
 
     type: Literal["transfer"]
-    month: int = Field(ge=1)
+    month: int = Field(ge=1, le=MAX_MONTHS)
     seller: str = Field(min_length=1, max_length=80)
     buyer: str = Field(min_length=1, max_length=80)
     stake: float = Field(gt=0, le=1)
@@ -208,7 +208,7 @@ class GovernanceChangeEvent(Strict):
     """
 
     type: Literal["governance_change"]
-    month: int = Field(ge=1)
+    month: int = Field(ge=1, le=MAX_MONTHS)
     governance: dict[str, object] = Field(min_length=1)
     title: Title | None = None
 
@@ -235,8 +235,8 @@ class PutCallEvent(Strict):
     """
 
     type: Literal["put_call"]
-    month: int = Field(ge=1)
-    until: int | None = Field(None, ge=1)
+    month: int = Field(ge=1, le=MAX_MONTHS)
+    until: int | None = Field(None, ge=1, le=MAX_MONTHS)
     option: Literal["put", "call"] = "put"
     holder: str = Field(min_length=1, max_length=80)
     counterparty: str = Field(min_length=1, max_length=80)
@@ -260,8 +260,8 @@ class PerformanceEvent(Strict):
     """
 
     type: Literal["performance"]
-    month: int = Field(ge=1)
-    months: int = Field(ge=1, le=1200)
+    month: int = Field(ge=1, le=MAX_MONTHS)
+    months: int = Field(ge=1, le=MAX_MONTHS)
     change: float = Field(ge=-10, le=10)
     title: Title | None = None
 
@@ -283,7 +283,7 @@ class DormantVotesEvent(Strict):
     """
 
     type: Literal["dormant_votes"]
-    month: int = Field(ge=1)
+    month: int = Field(ge=1, le=MAX_MONTHS)
     partner: str = Field(min_length=1, max_length=80)
     fraction: float = Field(ge=0, le=1)
     title: Title | None = None
@@ -348,6 +348,6 @@ class AgendaSpec(Strict):
     rate_per_month: float = Field(1.0, ge=0, le=50)
     kinds: list[IssueKind] = Field(min_length=1)
     shock: float = Field(0.15, ge=0, le=1)
-    lifetime_months: int | None = Field(24, ge=1)
+    lifetime_months: int | None = Field(24, ge=1, le=MAX_MONTHS)
     min_move: float = Field(0.0, ge=0, le=1)
     events: list[Event] = Field(default_factory=list)

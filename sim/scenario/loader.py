@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from sim.errors import InputError, Problem
 from sim.scenario.advice import advice
-from sim.scenario.messages import explain
+from sim.scenario.messages import declared_type, explain
 from sim.scenario.schema import Scenario, reference_problems
 from sim.scenario.uncertain import UncertainParameter, extract, set_named
 from sim.scenario.yamlsafe import MAX_DEPTH, MAX_FILE_BYTES, parse, read_text
@@ -81,12 +81,13 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     uncertain: list[UncertainParameter] = []
     if isinstance(data, dict):
         data, uncertain, problems = extract(data)
+        problems += _real_ranges_on_whole_numbers(uncertain)
         if problems:
             raise InputError([locate(loc, msg, name, node) for loc, msg in problems])
     scenario = validate_mapping(data, file=name, node=node)
     if uncertain:
         assert isinstance(data, dict)
-        _check_ranges(data, scenario, uncertain, name, node)
+        _check_ranges(data, uncertain, name, node)
     warnings = tuple(locate(loc, msg, name, node) for loc, msg in advice(scenario))
     sha = hashlib.sha256(raw).hexdigest()
     return LoadedScenario(scenario, name, sha, text, warnings, tuple(uncertain))
@@ -94,7 +95,6 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 
 def _check_ranges(
     data: dict,
-    scenario: Scenario,
     uncertain: list[UncertainParameter],
     file: str,
     node: yaml.Node | None,
@@ -102,26 +102,13 @@ def _check_ranges(
     """Validate the scenario with each distribution's bounds (or choices) in turn.
 
     Raises:
-        InputError: every bound that is not a valid value where it stands, and every
-            range of real numbers on a whole-number field, located at its distribution.
+        InputError: every bound that is not a valid value where it stands, located at
+            its distribution.
     """
     import copy
 
     problems = []
-    dumped = scenario.model_dump()
     for p in uncertain:
-        real = p.distribution.kind != "choice" and not p.distribution.integer
-        if real and _whole_number_field(dumped, p.loc):
-            problems.append(
-                locate(
-                    p.loc,
-                    f"this field takes whole numbers, but {p.distribution.describe()} draws "
-                    "real ones: give whole-number bounds, e.g. {uniform: [6, 18]}",
-                    file,
-                    node,
-                )
-            )
-            continue
         for bound in p.distribution.extremes():
             trial = copy.deepcopy(data)
             target = trial
@@ -146,15 +133,23 @@ def _check_ranges(
         raise InputError(problems)
 
 
-def _whole_number_field(dumped: object, loc: tuple) -> bool:
-    """Whether the validated scenario holds a whole number (not a flag) at ``loc``."""
-    target = dumped
-    for key in loc:
-        try:
-            target = target[key]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            return False
-    return isinstance(target, int) and not isinstance(target, bool)
+def _real_ranges_on_whole_numbers(uncertain: list[UncertainParameter]) -> list[tuple[tuple, str]]:
+    """A distribution of real numbers on a field the schema declares a whole number.
+
+    Checked before validation: its central value (``9.0`` of ``{uniform: [6.0, 12.0]}``)
+    would otherwise be refused as "not a whole number", which hides what to change.
+    """
+    return [
+        (
+            p.loc,
+            f"this field takes whole numbers, but {p.distribution.describe()} draws real "
+            "ones: give whole-number bounds, e.g. {uniform: [6, 18]}",
+        )
+        for p in uncertain
+        if p.distribution.kind != "choice"
+        and not p.distribution.integer
+        and declared_type(p.loc) is int
+    ]
 
 
 def scenario_at(scenario: Scenario, values: dict[str, object]) -> tuple[Scenario, list[str]]:

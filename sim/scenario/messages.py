@@ -46,7 +46,7 @@ def explain(err: Mapping[str, typing.Any]) -> tuple[Loc, str]:
     if kind in _TYPES:
         return loc, f"must be {_TYPES[kind]}, got {got}" + _type_hint(kind, err.get("input"))
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        hint = _RANGE_HINTS.get(str(loc[-1]), "") if kind.startswith("less") else ""
+        hint = _RANGE_HINTS.get(_field_name(loc), "") if kind.startswith("less") else ""
         return loc, f"must be {_range(loc, kind, ctx)}, got {got}{hint}"
     if kind == "string_too_short":
         return loc, "must not be empty"
@@ -85,6 +85,8 @@ _RANGE_HINTS = {
     "pre_money": _MONEY,
     "cost_per_importance": _MONEY,
     "weight": "; weights are relative (only their ratios matter): write 1 and 3, not 1e300",
+    "salience": "; saliences are relative weights (normalised to sum to 1): write 1 and 3, "
+    "not 1e300 and 3e300",
     "pass_gain": _GAIN,
     "proximity_gain": _GAIN,
     "capital_gain": _GAIN,
@@ -108,9 +110,23 @@ _TYPES = {
 }
 
 
+#: pydantic's error types for a value of the wrong type, said the same way in every file.
+TYPE_ERRORS = frozenset(_TYPES)
+
+
 def _type_hint(kind: str, value: object) -> str:
+    number = kind.startswith(("int", "float"))
     if isinstance(value, str) and value.strip().endswith("%") and "float" in kind:
         return "; write shares as fractions (10% is 0.10)"
+    if isinstance(value, bool) and number:
+        return (
+            "; YAML reads yes, no, on, off, true and false as a flag (true or false), not a "
+            "number: write the number itself"
+        )
+    if isinstance(value, str) and number and _is_numeral(value):
+        return "; it is in quotes, so it is text: remove the quotes"
+    if isinstance(value, float) and kind == "int_type" and value.is_integer():
+        return f"; write {int(value)}, without the decimal point"
     if kind == "string_type" and isinstance(value, int | float | bool | dt.date):
         return "; put it in quotes to make it text"
     if kind in ("model_type", "dict_type") and isinstance(value, list):
@@ -120,10 +136,20 @@ def _type_hint(kind: str, value: object) -> str:
     return ""
 
 
+def _is_numeral(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def shown(value: object) -> str:
     """A value as a message shows it: short, and saying what YAML made of it."""
     if value is None:
         return "nothing (the value is empty)"
+    if isinstance(value, bool):
+        return str(value).lower()
     if isinstance(value, dt.date):
         return f"{value} (read as a date)"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -190,10 +216,14 @@ def fields_at(loc: Loc) -> list[str]:
 
 def _bounds(loc: Loc) -> tuple[tuple[str, object] | None, tuple[str, object] | None]:
     """``((">=", 0), ("<=", 1))``: the declared lower and upper bound of a field."""
-    info = _field_at(loc)
+    return bounds_of(_constraints(loc))
+
+
+def bounds_of(metadata) -> tuple[tuple[str, object] | None, tuple[str, object] | None]:
+    """The lower and upper bound among a field's constraints (``annotated_types``)."""
     low: tuple[str, object] | None = None
     high: tuple[str, object] | None = None
-    for m in getattr(info, "metadata", ()):
+    for m in metadata:
         if isinstance(m, annotated_types.Ge):
             low = (">=", m.ge)
         elif isinstance(m, annotated_types.Gt):
@@ -205,6 +235,36 @@ def _bounds(loc: Loc) -> tuple[tuple[str, object] | None, tuple[str, object] | N
     return low, high
 
 
+def value_constraints(annotation: object) -> list:
+    """The constraints of a mapping's values (``dict[str, Annotated[float, Field(...)]]``)."""
+    if typing.get_origin(annotation) is not dict:
+        return []
+    value = typing.get_args(annotation)[1]
+    if typing.get_origin(value) is not typing.Annotated:
+        return []
+    out: list = []
+    for extra in typing.get_args(value)[1:]:
+        out += getattr(extra, "metadata", [extra])
+    return out
+
+
+def _constraints(loc: Loc) -> list:
+    """The constraints declared for the value at a location (a field, or a mapping's value)."""
+    info = _field_at(loc)
+    if info is not None:
+        return list(getattr(info, "metadata", ()))
+    if loc and isinstance(loc[-1], str):
+        return value_constraints(_type_at(loc[:-1]))
+    return []
+
+
+def _field_name(loc: Loc) -> str:
+    """The schema field a location is about: ``salience`` for ``partners.0.salience.tech``."""
+    if _field_at(loc) is None and len(loc) > 1 and value_constraints(_type_at(loc[:-1])):
+        return str(loc[-2])
+    return str(loc[-1]) if loc else ""
+
+
 def _field_at(loc: Loc) -> object:
     """The pydantic FieldInfo at a location, or None (a dict value, a list item...)."""
     if not loc or isinstance(loc[-1], int):
@@ -213,6 +273,15 @@ def _field_at(loc: Loc) -> object:
     if isinstance(parent, type) and issubclass(parent, BaseModel):
         return parent.model_fields.get(str(loc[-1]))
     return None
+
+
+def declared_type(loc: Loc) -> object:
+    """The type the schema declares at a location (``int`` for ``partners.0.patience``).
+
+    Optional and ``Annotated`` wrappers are removed; None when it cannot be told (an item
+    of the tagged union of events, a key the schema does not have).
+    """
+    return _strip(_type_at(loc))
 
 
 def _type_at(loc: Loc) -> object:

@@ -11,12 +11,15 @@ reads a file into that and nothing else:
   written, the nesting depth, and the number of values after aliases are expanded (the
   "billion laughs");
 - keys written twice in one mapping are an error (YAML would silently keep the last);
+- ``1e6`` is a number, as in YAML 1.2 (YAML 1.1, PyYAML's, reads it as text and wants
+  ``1.0e6``); the schema's types are strict, so text is never taken for a number;
 - YAML syntax errors carry the line and column and a hint in plain words.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import yaml
@@ -190,6 +193,32 @@ class _Loader(yaml.SafeLoader):
 # A lone "=" resolves to YAML's "value" tag, which the safe loader cannot build: read it as text.
 _Loader.add_constructor(_CORE + "value", yaml.SafeLoader.construct_yaml_str)
 _Loader.add_constructor(_CORE + "int", _Loader.construct_yaml_int)
+# YAML 1.2's floats with an exponent and no point (1e6, -2E-3), which YAML 1.1 reads as text.
+_Loader.add_implicit_resolver(
+    _CORE + "float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
+
+
+def scalar(text: str) -> object:
+    """One value written as YAML (``3``, ``0.5``, ``1e6``, ``true``, ``casting_vote``).
+
+    Read with the scenario loader's rules, so a value on the command line (``--set``)
+    means what it would in a file.
+
+    Raises:
+        yaml.YAMLError: not a plain YAML value.
+    """
+    loader = _Loader(text, "")
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_tree(node, "")
+        return loader.construct_document(node)
+    except InputError as exc:
+        raise yaml.YAMLError(str(exc)) from None
+    finally:
+        loader.dispose()
 
 
 def _check_tree(root: yaml.Node, file: str) -> None:
