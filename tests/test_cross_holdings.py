@@ -130,8 +130,8 @@ def test_the_fast_engine_names_cross_holdings_and_auto_falls_back():
     [
         ({"Z": 0.1}, "partners.2.cross_holdings.Z", "unknown partner 'Z'"),
         ({"C": 0.1}, "partners.2.cross_holdings.C", "cannot hold shares of itself"),
-        ({"A": 1.5}, "partners.2.cross_holdings.A", "must be <= 1"),
-        ({"A": -0.1}, "partners.2.cross_holdings.A", "must be >= 0"),
+        ({"A": 1.5}, "partners.2.cross_holdings.A", "must be between 0 and 1"),
+        ({"A": -0.1}, "partners.2.cross_holdings.A", "must be between 0 and 1"),
     ],
 )
 def test_bad_cross_holdings_are_located(holds, where, message):
