@@ -1,7 +1,8 @@
 """The month cycle of :class:`~sim.model.venture.Venture`, compiled with Numba.
 
-One call of :func:`replicate` runs one replication and writes its ``runs.csv`` row (as
-numbers and codes) and its histograms. It mirrors the Mesa model step for step and draw
+One call of :func:`run_seeds` runs a chunk of replications, seeding each one's two
+streams itself (:mod:`sim.fast.seeding`), and writes each one's ``runs.csv`` row (as
+numbers and codes) and adds to the histograms. It mirrors the Mesa model step for step and draw
 for draw: the same order of the month's steps, the same random draws from the same two
 streams (behaviour and world), the same floating-point operations in the same order, and
 the very same shared rules (:mod:`sim.model.shared`: voting, proposing, acceptance,
@@ -13,7 +14,8 @@ The state of a replication lives in arrays (one row per partner or per issue, co
 named by the constants below) and a vector of integer scalars ``st``; the scenario's
 parameters in two vectors ``ip`` (integers) and ``fp`` (floats), built by
 :mod:`sim.fast.pack`. Only what :func:`sim.fast.pack.unsupported` accepts is modelled
-here; anything else runs on the Mesa engine.
+here; anything else runs on the Mesa engine. The month loop allocates nothing: state and
+scratch arrays (rows named ``W_*``, ``WI_*``, ``WB_*``) are made once a chunk.
 """
 
 from __future__ import annotations
@@ -916,14 +918,26 @@ def run_seeds(
 
     Each replication's two streams are seeded as the Mesa model seeds them
     (:func:`sim.fast.seeding.seed_streams` writes them into ``rng`` and ``world``); the
-    state and scratch arrays are allocated once for the chunk.
+    state and scratch arrays are allocated once for the chunk, and the month loop runs
+    here, one level above the meeting (:func:`reset` and :func:`arrivals` are its
+    leaves).
 
     Args:
         seeds: the replications' seeds (``uint64``).
         lo, rng_words, rng_buffer, world_words, world_buffer: the two generators' states
             (:func:`sim.fast.seeding.state_views`).
         rng, world: the behaviour and world generators those arrays alias.
-        ip ... capacity: the scenario (see :func:`replicate`).
+        ip, fp: the scenario's integer and float parameters (:mod:`sim.fast.pack`).
+        pf0, pi0: the partners' starting float and integer columns.
+        pos, sal, expt: positions (before jitter), saliences, expertise (partners x dims).
+        veto: whether each partner holds a veto on reserved matters.
+        kweight, kimp, kurg, kres, kdims, knd: issue kinds (weight, mean importance,
+            urgency, reserved?, dimension indices, number of dimensions).
+        ev_month, ev_type, ev_kind, ev_imp, ev_amount: scripted events (0 issue,
+            1 capital call), in the scenario's order.
+        policy0: the initial policy.
+        inv0: investors' (stake, capital).
+        capacity: the most issues a replication may hold.
         rf, ri: one row per seed, numbers and codes.
         done: per seed, False when the issue capacity overflowed (rerun it on Mesa).
         cursor: ``cursor[0]``, the replication running now (where to resume after an
@@ -949,106 +963,105 @@ def run_seeds(
     streaks = np.empty(n_p, dtype=np.int64)
     history = np.empty((ip[I_HORIZON], n_p))
     cumulative = np.cumsum(kweight)
+    # kv[0, kind, p], kv[1, kind, p]: partner p's ideal point and salience on a kind's
+    # dimensions (the ideal points per replication, after jitter).
     kv = np.zeros((2, n_k, n_p, n_d))
     kind_views(sal, kdims, knd, kv[1])
     wm = np.zeros((2, n_p, n_d))
     wf = np.zeros((WF_SIZE, width))
     wi = np.zeros((WI_SIZE, width), dtype=np.int64)
     wb = np.zeros((WB_SIZE, width), dtype=np.bool_)
+    horizon = ip[I_HORIZON]
+    members = wi[WI_MONTH]
+    snapshot = wi[WI_SNAPSHOT]
     while cursor[0] < seeds.shape[0]:
         r = cursor[0]
         seed_streams(seeds[r], lo, rng_words, rng_buffer, world_words, world_buffer)
-        done[r] = replicate(
-            rng, world, ip, fp, pf0, pi0, pos, sal, expt, veto, kimp, kurg, kres, kdims,
-            knd, ev_month, ev_type, ev_kind, ev_imp, ev_amount, policy0, inv0, rf[r], ri[r],
-            h_latency, h_reserved, h_routine, h_influence, pf, pi, inv, ideal, policy, st,
-            fs, xf, xi, opened, dec, drp, lost, streaks, history, cumulative, kv, wm, wf, wi,
-            wb,
+        reset(
+            world, ip, fp, pf0, pi0, pos, kdims, knd, policy0, inv0, pf, pi, inv, ideal, policy,
+            st, fs, streaks, history, kv, wf,
         )  # fmt: skip
+        done[r] = False
+        m = 0
+        while st[S_RUNNING] == 1:
+            m += 1
+            st[S_MONTH] = m
+            n_act = seated(pi, members)
+            for j in range(n_act):
+                pf[members[j], PAY] = fp[F_VALUE]
+            st[S_NLOST] = 0
+            opening = wf[W_OPENING, :n_act]
+            opening_who = wi[WI_OPEN_WHO, :n_act]
+            for j in range(n_act):
+                opening[j] = pf[members[j], STAND]
+                opening_who[j] = members[j]
+            # The chair's term (Structure.hand_over_chair).
+            if st[S_CHAIR] < 0 or (m > 1 and (m - 1) % ip[I_TERM] == 0):
+                pass_chair(st, pi, wb)
+            # 1. arrivals and scripted events.
+            if not arrivals(
+                st, fp, pf, pi, inv, fs, xf, xi, kdims, knd, kimp, kurg, kres, policy, opened,
+                cumulative, ev_month, ev_type, ev_kind, ev_imp, ev_amount, m, world, wf[W_U],
+            ):  # fmt: skip
+                break  # the issue capacity overflowed: st[S_OVERFLOW] says so
+            board = m % ip[I_CADENCE] == 0
+            # 2-5. meetings and the ladder, over the agenda as it stands.
+            n_snap = st[S_NOPEN]
+            for j in range(n_snap):
+                snapshot[j] = opened[j]
+            for j in range(n_snap):
+                if st[S_RUNNING] == 0:
+                    break
+                issue = snapshot[j]
+                stage = xi[issue, STAGE]
+                if (stage == OPEN or stage == STUCK) and (board or xi[issue, RES] == 0):
+                    held = meeting(
+                        st, ip, fp, pf, pi, ideal, sal, expt, veto, xf, xi, kdims, knd, opened,
+                        dec, lost, policy, issue, m, False, rng, kv, wf, wi, wb,
+                    )  # fmt: skip
+                    if held == 2:
+                        advance(
+                            st, ip, fp, pf, pi, ideal, sal, expt, veto, xf, xi, kdims, knd, opened,
+                            dec, drp, lost, policy, issue, m, rng, kv, wf, wi, wb, wm,
+                        )  # fmt: skip
+                elif (stage == ESCALATION or stage == MEDIATION) and xi[issue, UNTIL] <= m:
+                    advance(
+                        st, ip, fp, pf, pi, ideal, sal, expt, veto, xf, xi, kdims, knd, opened,
+                        dec, drp, lost, policy, issue, m, rng, kv, wf, wi, wb, wm,
+                    )  # fmt: skip
+            if st[S_RUNNING] == 1:
+                side_funding(
+                    st, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, drp, lost, policy, m,
+                    rng, kv, wf, wi,
+                )  # fmt: skip
+                influence_step(st, ip, fp, pf, pi, streaks, history, m, wf, wi, wb)
+                satisfaction_and_exits(
+                    st, ip, fp, pf, pi, inv, fs, sal, xf, xi, kdims, knd, opened, dec, drp, m,
+                    board, wi,
+                )  # fmt: skip
+            else:
+                share = wf[W_SHARE, :n_act]
+                shares(opening, share)
+                for j in range(n_act):
+                    history[m - 1, opening_who[j]] = share[j]
+            if m >= horizon:
+                st[S_RUNNING] = 0
+        if st[S_OVERFLOW] == 0:
+            done[r] = True
+            observe(
+                st, ip, pf, pi, inv, xi, opened, dec, drp, history, rf[r], ri[r], h_latency,
+                h_reserved, h_routine, h_influence,
+            )  # fmt: skip
         cursor[0] = r + 1
 
 
 @njit(cache=True)
-def replicate(
-    rng,
-    world,
-    ip,
-    fp,
-    pf0,
-    pi0,
-    pos,
-    sal,
-    expt,
-    veto,
-    kimp,
-    kurg,
-    kres,
-    kdims,
-    knd,
-    ev_month,
-    ev_type,
-    ev_kind,
-    ev_imp,
-    ev_amount,
-    policy0,
-    inv0,
-    rf,
-    ri,
-    h_latency,
-    h_reserved,
-    h_routine,
-    h_influence,
-    pf,
-    pi,
-    inv,
-    ideal,
-    policy,
-    st,
-    fs,
-    xf,
-    xi,
-    opened,
-    dec,
-    drp,
-    lost,
-    streaks,
-    history,
-    cumulative,
-    kv,
-    wm,
-    wf,
-    wi,
-    wb,
-):
-    """Run one replication; write its row into ``rf`` (numbers) and ``ri`` (codes).
-
-    Args:
-        rng: the behaviour stream (after Mesa's one draw at model creation).
-        world: the world stream (jumped ahead from ``rng``).
-        ip, fp: the scenario's integer and float parameters (:mod:`sim.fast.pack`).
-        pf0, pi0: the partners' starting float and integer columns.
-        pos, sal, expt: positions (before jitter), saliences, expertise (partners x dims).
-        veto: whether each partner holds a veto on reserved matters.
-        kimp, kurg, kres, kdims, knd: issue kinds (mean importance, urgency, reserved?,
-            dimension indices, number of dimensions).
-        ev_month, ev_type, ev_kind, ev_imp, ev_amount: scripted events (0 issue,
-            1 capital call), in the scenario's order.
-        policy0: the initial policy.
-        inv0: investors' (stake, capital).
-        rf, ri: the row, numbers and codes.
-        h_latency, h_reserved, h_routine, h_influence: histograms to add to.
-        pf ... history: the replication's state (any values on entry: reset here).
-        cumulative: the kinds' cumulative weights.
-        kv: ``kv[0, kind, p]``, ``kv[1, kind, p]``: partner p's ideal point and salience
-            on a kind's dimensions (``kv[1]`` filled by the caller, ``kv[0]`` here).
-        wm, wf, wi, wb: scratch (the compromise's matrices; rows named ``W_*``, ``WI_*``,
-            ``WB_*``).
-
-    Returns:
-        False when the issue capacity overflowed (the caller reruns it on Mesa).
-    """
+def reset(
+    world, ip, fp, pf0, pi0, pos, kdims, knd, policy0, inv0, pf, pi, inv, ideal, policy, st,
+    fs, streaks, history, kv, wf,
+):  # fmt: skip
+    """A replication's state at month 0 (the positions jittered by the world stream)."""
     n_p, n_d = pos.shape
-    horizon = ip[I_HORIZON]
     pf[:] = pf0
     pi[:] = pi0
     inv[:] = inv0
@@ -1083,122 +1096,50 @@ def replicate(
     for p in range(n_p):
         pf[p, STAND] = base[p]
         pf[p, SAT] = fp[F_VALUE]
+
+
+@njit(cache=True)
+def arrivals(
+    st, fp, pf, pi, inv, fs, xf, xi, kdims, knd, kimp, kurg, kres, policy, opened, cumulative,
+    ev_month, ev_type, ev_kind, ev_imp, ev_amount, m, world, u,
+):  # fmt: skip
+    """A month's new issues and scripted events; False when the issue capacity overflowed.
+
+    The arrivals' kinds come from uniform draws made first, then each one's importance.
+    """
     n_k = cumulative.shape[0]
-    members = wi[WI_MONTH]
-    snapshot = wi[WI_SNAPSHOT]
-    u = wf[W_U]
-    m = 0
-    while st[S_RUNNING] == 1:
-        m += 1
-        st[S_MONTH] = m
-        n_act = seated(pi, members)
-        for j in range(n_act):
-            pf[members[j], PAY] = fp[F_VALUE]
-        st[S_NLOST] = 0
-        opening = wf[W_OPENING, :n_act]
-        opening_who = wi[WI_OPEN_WHO, :n_act]
-        for j in range(n_act):
-            opening[j] = pf[members[j], STAND]
-            opening_who[j] = members[j]
-        # The chair's term (Structure.hand_over_chair).
-        if st[S_CHAIR] < 0 or (m > 1 and (m - 1) % ip[I_TERM] == 0):
-            pass_chair(st, pi, wb)
-        # 1. arrivals: all the kinds' uniform draws first, then each one's importance.
-        arrivals = 0
-        if fp[F_RATE] > 0:
-            arrivals = world.poisson(fp[F_RATE])
-        if arrivals > u.shape[0]:
-            return False  # more than the capacity holds: an overflow in any case
-        if arrivals > 0:
-            for a in range(arrivals):
-                u[a] = world.random() * cumulative[-1]
-            for a in range(arrivals):
-                kind = np.searchsorted(cumulative, u[a], side="right")
-                if kind > n_k - 1:
-                    kind = n_k - 1
-                importance = world.exponential(kimp[kind])
-                open_issue(
-                    st, fp, xf, xi, kdims, knd, kurg, kres, policy, kind, importance, m, world
-                )
-                if st[S_OVERFLOW] == 1:
-                    return False
-                opened[st[S_NOPEN]] = st[S_ISSUES] - 1
-                st[S_NOPEN] += 1
-        for e in range(ev_month.shape[0]):
-            if ev_month[e] != m:
-                continue
-            if ev_type[e] == 0:
-                kind = ev_kind[e]
-                importance = ev_imp[e] if ev_imp[e] != 0.0 else kimp[kind]
-                open_issue(
-                    st, fp, xf, xi, kdims, knd, kurg, kres, policy, kind, importance, m, world
-                )
-                if st[S_OVERFLOW] == 1:
-                    return False
-                opened[st[S_NOPEN]] = st[S_ISSUES] - 1
-                st[S_NOPEN] += 1
-            else:
-                capital_call_event(pf, pi, inv, fs, fp, ev_amount[e])
-        board = m % ip[I_CADENCE] == 0
-        # 2-5. meetings and the ladder, over the agenda as it stands.
-        n_snap = st[S_NOPEN]
-        for j in range(n_snap):
-            snapshot[j] = opened[j]
-        for j in range(n_snap):
-            if st[S_RUNNING] == 0:
-                break
-            issue = snapshot[j]
-            stage = xi[issue, STAGE]
-            if (stage == OPEN or stage == STUCK) and (board or xi[issue, RES] == 0):
-                r = meeting(
-                    st, ip, fp, pf, pi, ideal, sal, expt, veto, xf, xi, kdims, knd, opened,
-                    dec, lost, policy, issue, m, False, rng, kv, wf, wi, wb,
-                )  # fmt: skip
-                if r == 2:
-                    advance(
-                        st, ip, fp, pf, pi, ideal, sal, expt, veto, xf, xi, kdims, knd, opened,
-                        dec, drp, lost, policy, issue, m, rng, kv, wf, wi, wb, wm,
-                    )  # fmt: skip
-            elif (stage == ESCALATION or stage == MEDIATION) and xi[issue, UNTIL] <= m:
-                advance(
-                    st, ip, fp, pf, pi, ideal, sal, expt, veto, xf, xi, kdims, knd, opened,
-                    dec, drp, lost, policy, issue, m, rng, kv, wf, wi, wb, wm,
-                )  # fmt: skip
-        if st[S_RUNNING] == 1:
-            side_funding(
-                st, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, drp, lost, policy, m,
-                rng, kv, wf, wi,
-            )  # fmt: skip
-            influence_step(st, ip, fp, pf, pi, streaks, history, m, wf, wi, wb)
-            satisfaction_and_exits(
-                st, ip, fp, pf, pi, inv, fs, sal, xf, xi, kdims, knd, opened, dec, drp, m,
-                board, wi,
-            )  # fmt: skip
+    count = 0
+    if fp[F_RATE] > 0:
+        count = world.poisson(fp[F_RATE])
+    if count > u.shape[0]:  # more than the capacity holds: an overflow in any case
+        st[S_OVERFLOW] = 1
+        return False
+    if count > 0:
+        for a in range(count):
+            u[a] = world.random() * cumulative[-1]
+        for a in range(count):
+            kind = np.searchsorted(cumulative, u[a], side="right")
+            if kind > n_k - 1:
+                kind = n_k - 1
+            importance = world.exponential(kimp[kind])
+            open_issue(st, fp, xf, xi, kdims, knd, kurg, kres, policy, kind, importance, m, world)
+            if st[S_OVERFLOW] == 1:
+                return False
+            opened[st[S_NOPEN]] = st[S_ISSUES] - 1
+            st[S_NOPEN] += 1
+    for e in range(ev_month.shape[0]):
+        if ev_month[e] != m:
+            continue
+        if ev_type[e] == 0:
+            kind = ev_kind[e]
+            importance = ev_imp[e] if ev_imp[e] != 0.0 else kimp[kind]
+            open_issue(st, fp, xf, xi, kdims, knd, kurg, kres, policy, kind, importance, m, world)
+            if st[S_OVERFLOW] == 1:
+                return False
+            opened[st[S_NOPEN]] = st[S_ISSUES] - 1
+            st[S_NOPEN] += 1
         else:
-            share = wf[W_SHARE, :n_act]
-            shares(opening, share)
-            for j in range(n_act):
-                history[m - 1, opening_who[j]] = share[j]
-        if m >= horizon:
-            st[S_RUNNING] = 0
-    observe(
-        st,
-        ip,
-        pf,
-        pi,
-        inv,
-        xi,
-        opened,
-        dec,
-        drp,
-        history,
-        rf,
-        ri,
-        h_latency,
-        h_reserved,
-        h_routine,
-        h_influence,
-    )
+            capital_call_event(pf, pi, inv, fs, fp, ev_amount[e])
     return True
 
 

@@ -44,7 +44,7 @@ def unsupported(scenario: Scenario) -> str | None:
 
 @dataclass(frozen=True)
 class Packed:
-    """A scenario as arrays (see :func:`sim.fast.kernel.replicate` for each one)."""
+    """A scenario as arrays (see :func:`sim.fast.kernel.run_seeds` for each one)."""
 
     ip: np.ndarray
     fp: np.ndarray
