@@ -30,6 +30,7 @@ SOURCES = (
     "sim.model.influence",
     "sim.model.ownership",
     "sim.experiment.latency",
+    "sim.fast.seeding",
     "sim.fast.kernel",
     "sim.fast.compile",
 )

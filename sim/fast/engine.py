@@ -36,7 +36,7 @@ def kernel(progress: Callable[[str], None] | None = None):
     from sim.fast.compile import cache_dir, register
 
     register()
-    if progress is not None and not any(cache_dir().rglob("kernel.replicate-*.nbi")):
+    if progress is not None and not any(cache_dir().rglob("kernel.run_seeds-*.nbi")):
         progress("Compiling the fast engine (once; about a minute)...")
     from sim.fast import kernel as k
 
@@ -56,35 +56,56 @@ def _packed(scenario: Scenario):
 def run_chunk(scenario: Scenario, start: int, seeds: list[int]) -> ChunkResult:
     """Run replications ``start, start+1, ...`` on the kernel; never raises for one."""
     k = kernel()
+    from sim.fast.seeding import state_views
+
     packed = _packed(scenario)
     horizon = scenario.horizon_months
     names = [p.name for p in scenario.partners]
     investors = [v.name for v in scenario.investors]
     tally = Tally.empty(horizon, holder_count(scenario))
-    width = k.R_FIXED + 4 * len(names) + len(investors)
-    rf = np.zeros(width)
-    ri = np.zeros(k.RI_SIZE, dtype=np.int64)
-    args = packed.args()
+    n = len(seeds)
+    rf = np.zeros((n, k.R_FIXED + 4 * len(names) + len(investors)))
+    ri = np.zeros((n, k.RI_SIZE), dtype=np.int64)
+    done = np.zeros(n, dtype=np.bool_)
+    # Seeds beyond 64 bits (never made by the runner) run on the Mesa model.
+    wide = [not 0 <= seed < 1 << 64 for seed in seeds]
+    words = np.array([0 if w else seed for seed, w in zip(seeds, wide, strict=True)], np.uint64)
+    rng = np.random.Generator(np.random.PCG64())
+    world = np.random.Generator(np.random.PCG64())
+    streams = (*state_views(rng)[:2], *state_views(world))
+    lo = streams[4]
+    cursor = np.zeros(1, dtype=np.int64)
+    failed: dict[int, str] = {}
+    while cursor[0] < n:
+        try:
+            k.run_seeds(
+                words, lo, streams[0], streams[1], streams[2], streams[3], rng, world,
+                *packed.args(), rf, ri, done, cursor, tally.latency, tally.reserved,
+                tally.routine, tally.influence,
+            )  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - one bad replication must not kill the run
+            failed[int(cursor[0])] = _error(exc)
+            cursor[0] += 1
     rows, failures = [], []
     for i, seed in enumerate(seeds):
         r = start + i
+        if i in failed:
+            failures.append({"replication": r, "seed": seed, "error": failed[i]})
+            continue
         try:
-            rng = np.random.default_rng(seed)
-            rng.integers(np.iinfo(np.int32).max)  # as mesa.Model.__init__ does
-            world = np.random.Generator(rng.bit_generator.jumped())  # type: ignore[attr-defined]
-            done = k.replicate(
-                rng, world, *args, rf, ri, tally.latency, tally.reserved, tally.routine,
-                tally.influence,
-            )  # fmt: skip
-            if done:
-                rows.append(_row(k, r, seed, rf, ri, names, investors))
+            if done[i] and not wide[i]:
+                rows.append(_row(k, r, seed, rf[i], ri[i], names, investors))
             else:
                 rows.append(observe(run_one(scenario, seed), r, tally))
-        except Exception as exc:  # noqa: BLE001 - one bad replication must not kill the run
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            error = f"{type(exc).__name__}: {exc} (at {where.filename}:{where.lineno})"
-            failures.append({"replication": r, "seed": seed, "error": error})
+        except Exception as exc:  # noqa: BLE001
+            failures.append({"replication": r, "seed": seed, "error": _error(exc)})
     return ChunkResult(start, len(seeds), rows, tally, failures)
+
+
+def _error(exc: Exception) -> str:
+    """A failure record's error: the exception and where it was raised (file:line)."""
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{type(exc).__name__}: {exc} (at {where.filename}:{where.lineno})"
 
 
 def _name(names: list[str], code: int) -> str:

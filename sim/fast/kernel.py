@@ -1,7 +1,8 @@
 """The month cycle of :class:`~sim.model.venture.Venture`, compiled with Numba.
 
-One call of :func:`replicate` runs one replication and writes its ``runs.csv`` row (as
-numbers and codes) and its histograms. It mirrors the Mesa model step for step and draw
+One call of :func:`run_seeds` runs a chunk of replications, seeding each one's two
+streams itself (:mod:`sim.fast.seeding`), and writes each one's ``runs.csv`` row (as
+numbers and codes) and adds to the histograms. It mirrors the Mesa model step for step and draw
 for draw: the same order of the month's steps, the same random draws from the same two
 streams (behaviour and world), the same floating-point operations in the same order, and
 the very same shared rules (:mod:`sim.model.shared`: voting, proposing, acceptance,
@@ -13,7 +14,8 @@ The state of a replication lives in arrays (one row per partner or per issue, co
 named by the constants below) and a vector of integer scalars ``st``; the scenario's
 parameters in two vectors ``ip`` (integers) and ``fp`` (floats), built by
 :mod:`sim.fast.pack`. Only what :func:`sim.fast.pack.unsupported` accepts is modelled
-here; anything else runs on the Mesa engine.
+here; anything else runs on the Mesa engine. The month loop allocates nothing: state and
+scratch arrays (rows named ``W_*``, ``WI_*``, ``WB_*``) are made once a chunk.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 from numba import njit
 
 from sim.experiment.latency import TAU_MONTHS, km_latency
+from sim.fast.seeding import seed_streams
 from sim.model.influence import (
     baseline_shares,
     current_leader,
@@ -71,6 +74,15 @@ R_LEADER_MONTH, R_DES_MONTH, R_FR_MONTH, R_MONTHS, R_FIXED = 12, 13, 14, 15, 16
 # then per holder: influence_mean, influence_final, stake_final, exit_month; then investors.
 # -- code row columns (ri) --
 Q_LEADER, Q_FR_WHO, Q_FR_CAUSE, Q_FINAL, Q_TERM, Q_TERM_WHO, RI_SIZE = range(7)
+# -- scratch rows, allocated once a chunk (work arrays: no allocation in the month loop) --
+# floats (wf): the meeting's, the settlement's, the month's
+W_INFL, W_EXPERT, W_WEIGHT, W_TOL, W_SQ, W_NOISE, W_LIMIT, W_POINT = range(8)
+W_SQ2, W_OUT, W_STAKE, W_STAND, W_BASE, W_SHARE, W_EVERY, W_OPENING, W_U, WF_SIZE = range(8, 18)
+# integers (wi): lists of seated partners (one per step that nests), the agenda's snapshot
+WI_MONTH, WI_OPEN_WHO, WI_SNAPSHOT, WI_MEETING, WI_SETTLE, WI_COMP = range(6)
+WI_SIDE, WI_INFL, WI_SAT, WI_DUE, WI_REFORM, WI_SIZE = range(6, 12)
+# booleans (wb)
+WB_VETO, WB_YES, WB_TRIAL, WB_ACTIVE, WB_SIZE = range(5)
 
 NAN = np.nan
 
@@ -198,24 +210,24 @@ def designated_index(ip, pi):
 
 
 @njit(cache=True)
-def pass_chair(st, pi):
+def pass_chair(st, pi, wb):
     """The chair passes to the next seated partner in founding order."""
     n = pi.shape[0]
     start = st[S_CHAIR] if st[S_CHAIR] >= 0 else n - 1
-    active = np.empty(n, dtype=np.bool_)
+    active = wb[WB_ACTIVE, :n]
     for i in range(n):
         active[i] = pi[i, ACT] == 1
     st[S_CHAIR] = next_chair(start, active)
 
 
 @njit(cache=True)
-def chair_now(st, ip, pi):
+def chair_now(st, ip, pi, wb):
     """Index among the seated partners of the chair of the moment."""
     lead = designated_index(ip, pi)
     if lead >= 0:
         return lead
     if st[S_CHAIR] < 0 or pi[st[S_CHAIR], ACT] == 0:
-        pass_chair(st, pi)
+        pass_chair(st, pi, wb)
     k = 0
     for i in range(st[S_CHAIR]):
         if pi[i, ACT] == 1:
@@ -225,12 +237,12 @@ def chair_now(st, ip, pi):
 
 # -- an issue's view of a partner --
 @njit(cache=True)
-def view(mat, p, dims, nd):
-    """A partner's row of ``mat`` on the issue's dimensions."""
-    out = np.empty(nd)
-    for j in range(nd):
-        out[j] = mat[p, dims[j]]
-    return out
+def kind_views(mat, kdims, knd, out):
+    """Each partner's row of ``mat`` on each kind's dimensions: ``out[kind, p, :nd]``."""
+    for kind in range(knd.shape[0]):
+        for p in range(mat.shape[0]):
+            for j in range(knd[kind]):
+                out[kind, p, j] = mat[p, kdims[kind, j]]
 
 
 @njit(cache=True)
@@ -252,12 +264,11 @@ def expertise_of(expt, p, dims, nd):
 
 
 @njit(cache=True)
-def status_quo(policy, dims, nd):
-    """The live policy on the issue's dimensions."""
-    out = np.empty(nd)
+def status_quo(policy, dims, nd, out):
+    """The live policy on the issue's dimensions, written into ``out[:nd]``; returns it."""
     for j in range(nd):
         out[j] = policy[dims[j]]
-    return out
+    return out[:nd]
 
 
 @njit(cache=True)
@@ -312,22 +323,25 @@ def settle(
     voted,
     yes,
     tols,
+    kv,
+    wf,
+    wi,
 ):
     """Decide an issue (``Venture.settle``); ``voted`` says whether votes were cast."""
     kind = xi[issue, KIND]
     dims, nd = kdims[kind], knd[kind]
     imp = xf[issue, IMP]
-    sq = status_quo(policy, dims, nd)
+    sq = status_quo(policy, dims, nd, wf[W_SQ2])
     latency = month - xi[issue, ARR]
     k = st[S_NDEC]
     dec[k, 0], dec[k, 1], dec[k, 2] = month, latency, xi[issue, RES]
     st[S_NDEC] = k + 1
     remove_open(st, opened, issue)
-    members = np.empty(pi.shape[0], dtype=np.int64)
+    members = wi[WI_SETTLE]
     n = seated(pi, members)
     for j in range(n):
         h = members[j]
-        lost_value = imp * loss(view(ideal, h, dims, nd), view(sal, h, dims, nd), sq, outcome)
+        lost_value = imp * loss(kv[0, kind, h, :nd], kv[1, kind, h, :nd], sq, outcome)
         pf[h, PAY] += imp * fp[F_DECV] - lost_value
         reach = reach_of(sal, h, dims, nd)
         if reach == 0.0:
@@ -471,17 +485,21 @@ def meeting(
     month,
     casting,
     rng,
+    kv,
+    wf,
+    wi,
+    wb,
 ):
     """``meeting.hold``: 1 passed, 0 failed, 2 failed and the ladder advances now."""
-    members = np.empty(pi.shape[0], dtype=np.int64)
+    members = wi[WI_MEETING]
     n = seated(pi, members)
-    chair = chair_now(st, ip, pi)
+    chair = chair_now(st, ip, pi, wb)
     total = 0.0
     for j in range(n):
         total += pf[members[j], STAND]
     if total == 0.0:
         total = 1.0
-    infl = np.empty(n)
+    infl = wf[W_INFL, :n]
     for j in range(n):
         infl[j] = pf[members[j], STAND] / total
     kind = xi[issue, KIND]
@@ -489,7 +507,7 @@ def meeting(
     if casting:
         who = chair
     else:
-        expertise = np.empty(n)
+        expertise = wf[W_EXPERT, :n]
         for j in range(n):
             expertise[j] = expertise_of(expt, members[j], dims, nd)
         who = choose(ip[I_PROPOSER], chair, designated_index(ip, pi), infl, expertise, rng)
@@ -502,7 +520,7 @@ def meeting(
     by_stake = (ip[I_RES_STAKE] if reserved else ip[I_ROU_STAKE]) == 1
     if xi[issue, FALLB] == 1 or casting:
         rule, threshold = SIMPLE_MAJORITY, 0.0
-    weights = np.empty(n)
+    weights = wf[W_WEIGHT, :n]
     wsum = 0.0
     for j in range(n):
         weights[j] = pf[members[j], STAKE] if by_stake else 1.0
@@ -510,36 +528,40 @@ def meeting(
     if wsum <= 0:
         for j in range(n):
             weights[j] = 1.0
-    vetoes = np.empty(n, dtype=np.bool_)
+    vetoes = wb[WB_VETO, :n]
     for j in range(n):
         vetoes[j] = reserved and veto[members[j]]
     cast = who if casting else -1
     # Tolerances towards this proposer (Partner.tolerance_for).
     opened_for = month - xi[issue, ARR]
     expert_bonus = fp[F_DEFER] * expertise_of(expt, author, dims, nd)
-    tols = np.empty(n)
+    tols = wf[W_TOL, :n]
     for j in range(n):
         c = concede(pf, members[j], opened_for)
         tols[j] = c if members[j] == author else c + expert_bonus + premium
-    sq = status_quo(policy, dims, nd)
-    # The proposal (Partner.propose).
-    target = view(ideal, author, dims, nd)
+    sq = status_quo(policy, dims, nd, wf[W_SQ])
+    # The proposal (Partner.propose): one normal draw per voter when there is noise.
+    target = kv[0, kind, author, :nd]
     imp = xf[issue, IMP]
     noise_on = fp[F_NOISE] > 0
-    noise = rng.standard_normal(n) * fp[F_NOISE] if noise_on else np.zeros(n)
-    limits = np.ones(n)
+    noise = wf[W_NOISE, :n]
+    if noise_on:
+        for j in range(n):
+            noise[j] = rng.standard_normal() * fp[F_NOISE]
+    limits = wf[W_LIMIT, :n]
     for j in range(n):
         if members[j] == author:
+            limits[j] = 1.0
             continue
         believed = tols[j] + noise[j] if noise_on else tols[j]
         limits[j] = acceptance_limit(
-            view(ideal, members[j], dims, nd),
-            view(sal, members[j], dims, nd),
+            kv[0, kind, members[j], :nd],
+            kv[1, kind, members[j], :nd],
             sq,
             target,
             max(believed, 0.0) / imp,
         )
-    share = best_passing(rule, threshold, weights, vetoes, cast, limits)
+    share = best_passing(rule, threshold, weights, vetoes, cast, limits, wb[WB_TRIAL, :n])
     if share <= 0:
         return 2 if failed(st, ip, xi, issue, month, casting) else 0
     if fp[F_MINMOVE] > 0:
@@ -550,13 +572,13 @@ def meeting(
                 far = d
         if far > EPS and share < min(1.0, fp[F_MINMOVE] / far) - EPS:
             share = 1.0
-    point = np.empty(nd)
+    point = wf[W_POINT, :nd]
     point_on_segment(sq, target, share, point)
     # The votes (Partner.vote).
-    yes = np.empty(n, dtype=np.bool_)
+    yes = wb[WB_YES, :n]
     for j in range(n):
         h = members[j]
-        lost_value = imp * loss(view(ideal, h, dims, nd), view(sal, h, dims, nd), sq, point)
+        lost_value = imp * loss(kv[0, kind, h, :nd], kv[1, kind, h, :nd], sq, point)
         yes[j] = h == author or lost_value <= tols[j] + EPS
     if passes(rule, threshold, weights, vetoes, cast, yes):
         settle(
@@ -582,6 +604,9 @@ def meeting(
             True,
             yes,
             tols,
+            kv,
+            wf,
+            wi,
         )
         return 1
     return 2 if failed(st, ip, xi, issue, month, casting) else 0
@@ -589,22 +614,22 @@ def meeting(
 
 # -- the deadlock ladder --
 @njit(cache=True)
-def compromise(pf, pi, ideal, sal, dims, nd):
+def compromise(pf, pi, ideal, sal, dims, nd, wf, wi, wm):
     """The influence-and-salience-weighted compromise of the seated partners' ideals."""
-    members = np.empty(pi.shape[0], dtype=np.int64)
+    members = wi[WI_COMP]
     n = seated(pi, members)
     total = 0.0
     for j in range(n):
         total += pf[members[j], STAND]
     if total == 0.0:
         total = 1.0
-    ideals = np.empty((n, nd))
-    weights = np.empty((n, nd))
+    ideals = wm[0, :n, :nd]
+    weights = wm[1, :n, :nd]
     for j in range(n):
         for q in range(nd):
             ideals[j, q] = ideal[members[j], dims[q]]
             weights[j, q] = pf[members[j], STAND] / total * sal[members[j], dims[q]]
-    out = np.empty(nd)
+    out = wf[W_OUT, :nd]
     weighted_compromise(ideals, weights, out)
     return out
 
@@ -625,15 +650,16 @@ def most_dissatisfied(pf, pi):
 
 @njit(cache=True)
 def impose(
-    st, ip, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, dec, lost, policy, issue, month
-):
+    st, ip, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, dec, lost, policy, issue, month,
+    kv, wf, wi, wb, wm,
+):  # fmt: skip
     """Settle an issue on the compromise (escalation, mediation, the chiefs, arbitration)."""
     kind = xi[issue, KIND]
     dims, nd = kdims[kind], knd[kind]
     settle(
         st, ip, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, dec, lost, policy,
-        issue, compromise(pf, pi, ideal, sal, dims, nd), month, -1, False,
-        np.zeros(0, dtype=np.bool_), np.zeros(0),
+        issue, compromise(pf, pi, ideal, sal, dims, nd, wf, wi, wm), month, -1, False,
+        wb[WB_YES, :0], wf[W_TOL, :0], kv, wf, wi,
     )  # fmt: skip
 
 
@@ -660,6 +686,11 @@ def advance(
     issue,
     month,
     rng,
+    kv,
+    wf,
+    wi,
+    wb,
+    wm,
 ):
     """``deadlock.advance``: the next step of the ladder for an issue whose window ended."""
     if xi[issue, STAGE] == ESCALATION:
@@ -682,6 +713,11 @@ def advance(
                 policy,
                 issue,
                 month,
+                kv,
+                wf,
+                wi,
+                wb,
+                wm,
             )
             return
         if ip[I_MED_ON] == 1:
@@ -708,6 +744,11 @@ def advance(
                 policy,
                 issue,
                 month,
+                kv,
+                wf,
+                wi,
+                wb,
+                wm,
             )
             return
     clause = ip[I_CLAUSE]
@@ -736,6 +777,11 @@ def advance(
                 policy,
                 issue,
                 month,
+                kv,
+                wf,
+                wi,
+                wb,
+                wm,
             )
         else:
             drop(st, xi, opened, drp, issue, month)
@@ -762,6 +808,10 @@ def advance(
             month,
             True,
             rng,
+            kv,
+            wf,
+            wi,
+            wb,
         )
         if passed != 1:
             drop(st, xi, opened, drp, issue, month)
@@ -784,6 +834,11 @@ def advance(
             policy,
             issue,
             month,
+            kv,
+            wf,
+            wi,
+            wb,
+            wm,
         )
     else:  # wind-up
         unhappy = most_dissatisfied(pf, pi)
@@ -798,10 +853,9 @@ def open_issue(st, fp, xf, xi, kdims, knd, kurg, kres, policy, kind, importance,
     """An issue arrives; the environment's shock moves the live policy on its dimensions."""
     nd = knd[kind]
     if fp[F_SHOCK] > 0:
-        z = world.standard_normal(nd)
         for q in range(nd):
             k = kdims[kind, q]
-            policy[k] = min(1.0, max(0.0, policy[k] + fp[F_SHOCK] * z[q]))
+            policy[k] = min(1.0, max(0.0, policy[k] + fp[F_SHOCK] * world.standard_normal()))
     issue = st[S_ISSUES]
     if issue >= xf.shape[0]:
         st[S_OVERFLOW] = 1
@@ -820,7 +874,13 @@ def open_issue(st, fp, xf, xi, kdims, knd, kurg, kres, policy, kind, importance,
 
 
 @njit(cache=True)
-def replicate(
+def run_seeds(
+    seeds,
+    lo,
+    rng_words,
+    rng_buffer,
+    world_words,
+    world_buffer,
     rng,
     world,
     ip,
@@ -847,16 +907,26 @@ def replicate(
     capacity,
     rf,
     ri,
+    done,
+    cursor,
     h_latency,
     h_reserved,
     h_routine,
     h_influence,
 ):
-    """Run one replication; write its row into ``rf`` (numbers) and ``ri`` (codes).
+    """Run a chunk of replications, one per seed, from ``cursor[0]`` on.
+
+    Each replication's two streams are seeded as the Mesa model seeds them
+    (:func:`sim.fast.seeding.seed_streams` writes them into ``rng`` and ``world``); the
+    state and scratch arrays are allocated once for the chunk, and the month loop runs
+    here, one level above the meeting (:func:`reset` and :func:`arrivals` are its
+    leaves).
 
     Args:
-        rng: the behaviour stream (after Mesa's one draw at model creation).
-        world: the world stream (jumped ahead from ``rng``).
+        seeds: the replications' seeds (``uint64``).
+        lo, rng_words, rng_buffer, world_words, world_buffer: the two generators' states
+            (:func:`sim.fast.seeding.state_views`).
+        rng, world: the behaviour and world generators those arrays alias.
         ip, fp: the scenario's integer and float parameters (:mod:`sim.fast.pack`).
         pf0, pi0: the partners' starting float and integer columns.
         pos, sal, expt: positions (before jitter), saliences, expertise (partners x dims).
@@ -868,25 +938,141 @@ def replicate(
         policy0: the initial policy.
         inv0: investors' (stake, capital).
         capacity: the most issues a replication may hold.
-        rf, ri: the row, numbers and codes.
+        rf, ri: one row per seed, numbers and codes.
+        done: per seed, False when the issue capacity overflowed (rerun it on Mesa).
+        cursor: ``cursor[0]``, the replication running now (where to resume after an
+            exception: the caller records the failure and calls again from the next).
         h_latency, h_reserved, h_routine, h_influence: histograms to add to.
-
-    Returns:
-        False when the issue capacity overflowed (the caller reruns it on Mesa).
     """
     n_p, n_d = pos.shape
+    n_k = kweight.shape[0]
+    width = capacity + n_p + inv0.shape[0] + n_d
+    pf = np.empty_like(pf0)
+    pi = np.empty_like(pi0)
+    inv = np.empty_like(inv0)
+    ideal = np.empty_like(pos)
+    policy = np.empty_like(policy0)
+    st = np.zeros(ST_SIZE, dtype=np.int64)
+    fs = np.zeros(2)
+    xf = np.zeros((capacity, XF_SIZE))
+    xi = np.zeros((capacity, XI_SIZE), dtype=np.int64)
+    opened = np.zeros(capacity, dtype=np.int64)
+    dec = np.zeros((capacity, 3), dtype=np.int64)
+    drp = np.zeros((capacity, 3), dtype=np.int64)
+    lost = np.zeros((capacity * n_p, 2), dtype=np.int64)
+    streaks = np.empty(n_p, dtype=np.int64)
+    history = np.empty((ip[I_HORIZON], n_p))
+    cumulative = np.cumsum(kweight)
+    # kv[0, kind, p], kv[1, kind, p]: partner p's ideal point and salience on a kind's
+    # dimensions (the ideal points per replication, after jitter).
+    kv = np.zeros((2, n_k, n_p, n_d))
+    kind_views(sal, kdims, knd, kv[1])
+    wm = np.zeros((2, n_p, n_d))
+    wf = np.zeros((WF_SIZE, width))
+    wi = np.zeros((WI_SIZE, width), dtype=np.int64)
+    wb = np.zeros((WB_SIZE, width), dtype=np.bool_)
     horizon = ip[I_HORIZON]
-    pf = pf0.copy()
-    pi = pi0.copy()
-    inv = inv0.copy()
-    ideal = pos.copy()
+    members = wi[WI_MONTH]
+    snapshot = wi[WI_SNAPSHOT]
+    while cursor[0] < seeds.shape[0]:
+        r = cursor[0]
+        seed_streams(seeds[r], lo, rng_words, rng_buffer, world_words, world_buffer)
+        reset(
+            world, ip, fp, pf0, pi0, pos, kdims, knd, policy0, inv0, pf, pi, inv, ideal, policy,
+            st, fs, streaks, history, kv, wf,
+        )  # fmt: skip
+        done[r] = False
+        m = 0
+        while st[S_RUNNING] == 1:
+            m += 1
+            st[S_MONTH] = m
+            n_act = seated(pi, members)
+            for j in range(n_act):
+                pf[members[j], PAY] = fp[F_VALUE]
+            st[S_NLOST] = 0
+            opening = wf[W_OPENING, :n_act]
+            opening_who = wi[WI_OPEN_WHO, :n_act]
+            for j in range(n_act):
+                opening[j] = pf[members[j], STAND]
+                opening_who[j] = members[j]
+            # The chair's term (Structure.hand_over_chair).
+            if st[S_CHAIR] < 0 or (m > 1 and (m - 1) % ip[I_TERM] == 0):
+                pass_chair(st, pi, wb)
+            # 1. arrivals and scripted events.
+            if not arrivals(
+                st, fp, pf, pi, inv, fs, xf, xi, kdims, knd, kimp, kurg, kres, policy, opened,
+                cumulative, ev_month, ev_type, ev_kind, ev_imp, ev_amount, m, world, wf[W_U],
+            ):  # fmt: skip
+                break  # the issue capacity overflowed: st[S_OVERFLOW] says so
+            board = m % ip[I_CADENCE] == 0
+            # 2-5. meetings and the ladder, over the agenda as it stands.
+            n_snap = st[S_NOPEN]
+            for j in range(n_snap):
+                snapshot[j] = opened[j]
+            for j in range(n_snap):
+                if st[S_RUNNING] == 0:
+                    break
+                issue = snapshot[j]
+                stage = xi[issue, STAGE]
+                if (stage == OPEN or stage == STUCK) and (board or xi[issue, RES] == 0):
+                    held = meeting(
+                        st, ip, fp, pf, pi, ideal, sal, expt, veto, xf, xi, kdims, knd, opened,
+                        dec, lost, policy, issue, m, False, rng, kv, wf, wi, wb,
+                    )  # fmt: skip
+                    if held == 2:
+                        advance(
+                            st, ip, fp, pf, pi, ideal, sal, expt, veto, xf, xi, kdims, knd, opened,
+                            dec, drp, lost, policy, issue, m, rng, kv, wf, wi, wb, wm,
+                        )  # fmt: skip
+                elif (stage == ESCALATION or stage == MEDIATION) and xi[issue, UNTIL] <= m:
+                    advance(
+                        st, ip, fp, pf, pi, ideal, sal, expt, veto, xf, xi, kdims, knd, opened,
+                        dec, drp, lost, policy, issue, m, rng, kv, wf, wi, wb, wm,
+                    )  # fmt: skip
+            if st[S_RUNNING] == 1:
+                side_funding(
+                    st, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, drp, lost, policy, m,
+                    rng, kv, wf, wi,
+                )  # fmt: skip
+                influence_step(st, ip, fp, pf, pi, streaks, history, m, wf, wi, wb)
+                satisfaction_and_exits(
+                    st, ip, fp, pf, pi, inv, fs, sal, xf, xi, kdims, knd, opened, dec, drp, m,
+                    board, wi,
+                )  # fmt: skip
+            else:
+                share = wf[W_SHARE, :n_act]
+                shares(opening, share)
+                for j in range(n_act):
+                    history[m - 1, opening_who[j]] = share[j]
+            if m >= horizon:
+                st[S_RUNNING] = 0
+        if st[S_OVERFLOW] == 0:
+            done[r] = True
+            observe(
+                st, ip, pf, pi, inv, xi, opened, dec, drp, history, rf[r], ri[r], h_latency,
+                h_reserved, h_routine, h_influence,
+            )  # fmt: skip
+        cursor[0] = r + 1
+
+
+@njit(cache=True)
+def reset(
+    world, ip, fp, pf0, pi0, pos, kdims, knd, policy0, inv0, pf, pi, inv, ideal, policy, st,
+    fs, streaks, history, kv, wf,
+):  # fmt: skip
+    """A replication's state at month 0 (the positions jittered by the world stream)."""
+    n_p, n_d = pos.shape
+    pf[:] = pf0
+    pi[:] = pi0
+    inv[:] = inv0
+    ideal[:] = pos
     if ip[I_JITTER_ON] == 1:
         for p in range(n_p):
-            j = world.normal(0.0, fp[F_JITTER], n_d)
             for k in range(n_d):
-                ideal[p, k] = min(1.0, max(0.0, pos[p, k] + j[k]))
-    policy = policy0.copy()
-    st = np.zeros(ST_SIZE, dtype=np.int64)
+                ideal[p, k] = min(1.0, max(0.0, pos[p, k] + world.normal(0.0, fp[F_JITTER])))
+    kind_views(ideal, kdims, knd, kv[0])
+    policy[:] = policy0
+    st[:] = 0
     st[S_RUNNING] = 1
     st[S_CHAIR] = -1
     st[S_LEADER] = -1
@@ -898,188 +1084,62 @@ def replicate(
     st[S_FR_CAUSE] = -1
     st[S_TERM_HOW] = -1
     st[S_TERM_WHO] = -1
-    fs = np.array([fp[F_VALUATION], 0.0])
+    fs[0], fs[1] = fp[F_VALUATION], 0.0
+    streaks[:] = -1
+    history[:] = NAN
     # Standing starts at formal weight; satisfaction at a working venture's value.
-    base = np.empty(n_p)
-    baseline_shares(pf[:, STAKE].copy(), base)
+    stakes = wf[W_STAKE, :n_p]
+    for p in range(n_p):
+        stakes[p] = pf[p, STAKE]
+    base = wf[W_BASE, :n_p]
+    baseline_shares(stakes, base)
     for p in range(n_p):
         pf[p, STAND] = base[p]
         pf[p, SAT] = fp[F_VALUE]
-    xf = np.zeros((capacity, XF_SIZE))
-    xi = np.zeros((capacity, XI_SIZE), dtype=np.int64)
-    opened = np.zeros(capacity, dtype=np.int64)
-    dec = np.zeros((capacity, 3), dtype=np.int64)
-    drp = np.zeros((capacity, 3), dtype=np.int64)
-    lost = np.zeros((capacity * n_p, 2), dtype=np.int64)
-    streaks = np.full(n_p, -1, dtype=np.int64)
-    history = np.full((horizon, n_p), NAN)
-    cumulative = np.cumsum(kweight)
-    n_k = kweight.shape[0]
-    members = np.empty(n_p, dtype=np.int64)
-    snapshot = np.empty(capacity, dtype=np.int64)
-    m = 0
-    while st[S_RUNNING] == 1:
-        m += 1
-        st[S_MONTH] = m
-        n_act = seated(pi, members)
-        for j in range(n_act):
-            pf[members[j], PAY] = fp[F_VALUE]
-        st[S_NLOST] = 0
-        opening = np.empty(n_act)
-        opening_who = members[:n_act].copy()
-        for j in range(n_act):
-            opening[j] = pf[members[j], STAND]
-        # The chair's term (Structure.hand_over_chair).
-        if st[S_CHAIR] < 0 or (m > 1 and (m - 1) % ip[I_TERM] == 0):
-            pass_chair(st, pi)
-        # 1. arrivals.
-        arrivals = 0
-        if fp[F_RATE] > 0:
-            arrivals = world.poisson(fp[F_RATE])
-        if arrivals > 0:
-            u = world.random(arrivals) * cumulative[-1]
-            for a in range(arrivals):
-                kind = np.searchsorted(cumulative, u[a], side="right")
-                if kind > n_k - 1:
-                    kind = n_k - 1
-                importance = world.exponential(kimp[kind])
-                open_issue(
-                    st, fp, xf, xi, kdims, knd, kurg, kres, policy, kind, importance, m, world
-                )
-                if st[S_OVERFLOW] == 1:
-                    return False
-                opened[st[S_NOPEN]] = st[S_ISSUES] - 1
-                st[S_NOPEN] += 1
-        for e in range(ev_month.shape[0]):
-            if ev_month[e] != m:
-                continue
-            if ev_type[e] == 0:
-                kind = ev_kind[e]
-                importance = ev_imp[e] if ev_imp[e] != 0.0 else kimp[kind]
-                open_issue(
-                    st, fp, xf, xi, kdims, knd, kurg, kres, policy, kind, importance, m, world
-                )
-                if st[S_OVERFLOW] == 1:
-                    return False
-                opened[st[S_NOPEN]] = st[S_ISSUES] - 1
-                st[S_NOPEN] += 1
-            else:
-                capital_call_event(pf, pi, inv, fs, fp, ev_amount[e])
-        board = m % ip[I_CADENCE] == 0
-        # 2-5. meetings and the ladder, over the agenda as it stands.
-        n_snap = st[S_NOPEN]
-        for j in range(n_snap):
-            snapshot[j] = opened[j]
-        for j in range(n_snap):
-            if st[S_RUNNING] == 0:
-                break
-            issue = snapshot[j]
-            stage = xi[issue, STAGE]
-            if (stage == OPEN or stage == STUCK) and (board or xi[issue, RES] == 0):
-                r = meeting(
-                    st,
-                    ip,
-                    fp,
-                    pf,
-                    pi,
-                    ideal,
-                    sal,
-                    expt,
-                    veto,
-                    xf,
-                    xi,
-                    kdims,
-                    knd,
-                    opened,
-                    dec,
-                    lost,
-                    policy,
-                    issue,
-                    m,
-                    False,
-                    rng,
-                )
-                if r == 2:
-                    advance(
-                        st,
-                        ip,
-                        fp,
-                        pf,
-                        pi,
-                        ideal,
-                        sal,
-                        expt,
-                        veto,
-                        xf,
-                        xi,
-                        kdims,
-                        knd,
-                        opened,
-                        dec,
-                        drp,
-                        lost,
-                        policy,
-                        issue,
-                        m,
-                        rng,
-                    )
-            elif (stage == ESCALATION or stage == MEDIATION) and xi[issue, UNTIL] <= m:
-                advance(
-                    st,
-                    ip,
-                    fp,
-                    pf,
-                    pi,
-                    ideal,
-                    sal,
-                    expt,
-                    veto,
-                    xf,
-                    xi,
-                    kdims,
-                    knd,
-                    opened,
-                    dec,
-                    drp,
-                    lost,
-                    policy,
-                    issue,
-                    m,
-                    rng,
-                )
-        if st[S_RUNNING] == 1:
-            side_funding(
-                st, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, drp, lost, policy, m, rng
-            )
-            influence_step(st, ip, fp, pf, pi, streaks, history, m)
-            satisfaction_and_exits(
-                st, ip, fp, pf, pi, inv, fs, sal, xf, xi, kdims, knd, opened, dec, drp, m, board
-            )
+
+
+@njit(cache=True)
+def arrivals(
+    st, fp, pf, pi, inv, fs, xf, xi, kdims, knd, kimp, kurg, kres, policy, opened, cumulative,
+    ev_month, ev_type, ev_kind, ev_imp, ev_amount, m, world, u,
+):  # fmt: skip
+    """A month's new issues and scripted events; False when the issue capacity overflowed.
+
+    The arrivals' kinds come from uniform draws made first, then each one's importance.
+    """
+    n_k = cumulative.shape[0]
+    count = 0
+    if fp[F_RATE] > 0:
+        count = world.poisson(fp[F_RATE])
+    if count > u.shape[0]:  # more than the capacity holds: an overflow in any case
+        st[S_OVERFLOW] = 1
+        return False
+    if count > 0:
+        for a in range(count):
+            u[a] = world.random() * cumulative[-1]
+        for a in range(count):
+            kind = np.searchsorted(cumulative, u[a], side="right")
+            if kind > n_k - 1:
+                kind = n_k - 1
+            importance = world.exponential(kimp[kind])
+            open_issue(st, fp, xf, xi, kdims, knd, kurg, kres, policy, kind, importance, m, world)
+            if st[S_OVERFLOW] == 1:
+                return False
+            opened[st[S_NOPEN]] = st[S_ISSUES] - 1
+            st[S_NOPEN] += 1
+    for e in range(ev_month.shape[0]):
+        if ev_month[e] != m:
+            continue
+        if ev_type[e] == 0:
+            kind = ev_kind[e]
+            importance = ev_imp[e] if ev_imp[e] != 0.0 else kimp[kind]
+            open_issue(st, fp, xf, xi, kdims, knd, kurg, kres, policy, kind, importance, m, world)
+            if st[S_OVERFLOW] == 1:
+                return False
+            opened[st[S_NOPEN]] = st[S_ISSUES] - 1
+            st[S_NOPEN] += 1
         else:
-            share = np.empty(n_act)
-            shares(opening, share)
-            for j in range(n_act):
-                history[m - 1, opening_who[j]] = share[j]
-        if m >= horizon:
-            st[S_RUNNING] = 0
-    observe(
-        st,
-        ip,
-        pf,
-        pi,
-        inv,
-        xi,
-        opened,
-        dec,
-        drp,
-        history,
-        rf,
-        ri,
-        h_latency,
-        h_reserved,
-        h_routine,
-        h_influence,
-    )
+            capital_call_event(pf, pi, inv, fs, fp, ev_amount[e])
     return True
 
 
@@ -1125,10 +1185,11 @@ def capital_call_event(pf, pi, inv, fs, fp, amount):
 
 
 @njit(cache=True)
-def side_funding(st, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, drp, lost, policy, m, rng):
+def side_funding(
+    st, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, drp, lost, policy, m, rng, kv, wf, wi
+):
     """``Venture._side_funding``: a partner funds its own version of a stuck or lost issue."""
-    n_p = pi.shape[0]
-    members = np.empty(n_p, dtype=np.int64)
+    members = wi[WI_SIDE]
     n = seated(pi, members)
     for j in range(n):
         p = members[j]
@@ -1166,9 +1227,9 @@ def side_funding(st, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, drp, lo
         if cost > pf[p, CAP]:
             continue
         pf[p, CAP] -= cost
-        own = view(ideal, p, dims, nd)
+        own = kv[0, kind, p, :nd]
         value = xf[issue, IMP] * loss(
-            own, view(sal, p, dims, nd), status_quo(policy, dims, nd), own
+            own, kv[1, kind, p, :nd], status_quo(policy, dims, nd, wf[W_SQ]), own
         )
         pf[p, PAY] += max(0.0, -value)
         pf[p, STAND] += fp[F_SFG] * xf[issue, IMP]
@@ -1180,28 +1241,30 @@ def side_funding(st, fp, pf, pi, ideal, sal, xf, xi, kdims, knd, opened, drp, lo
 
 
 @njit(cache=True)
-def influence_step(st, ip, fp, pf, pi, streaks, history, m):
+def influence_step(st, ip, fp, pf, pi, streaks, history, m, wf, wi, wb):
     """``Venture._influence``: standing fades to formal weight; the leader's streaks."""
     n_p = pi.shape[0]
-    members = np.empty(n_p, dtype=np.int64)
+    members = wi[WI_INFL]
     n = seated(pi, members)
-    stakes = np.empty(n)
-    standing = np.empty(n)
+    stakes = wf[W_STAKE, :n]
+    standing = wf[W_STAND, :n]
     for j in range(n):
         stakes[j] = pf[members[j], STAKE]
         standing[j] = pf[members[j], STAND]
-    base = np.empty(n)
+    base = wf[W_BASE, :n]
     baseline_shares(stakes, base)
     relax(standing, base, fp[F_MEM_INFL])
-    share = np.empty(n)
+    share = wf[W_SHARE, :n]
     shares(standing, share)
-    everyone = np.zeros(n_p)
+    everyone = wf[W_EVERY, :n_p]
+    for i in range(n_p):
+        everyone[i] = 0.0
     for j in range(n):
         pf[members[j], STAND] = standing[j]
         everyone[members[j]] = share[j]
         history[m - 1, members[j]] = share[j]
     threshold = leader_threshold(fp[F_LEAD_SHARE], fp[F_LEAD_MARGIN], n)
-    active = np.empty(n_p, dtype=np.bool_)
+    active = wb[WB_ACTIVE, :n_p]
     for i in range(n_p):
         active[i] = pi[i, ACT] == 1
     update_streaks(m, active, everyone, threshold, streaks)
@@ -1219,11 +1282,10 @@ def influence_step(st, ip, fp, pf, pi, streaks, history, m):
 
 @njit(cache=True)
 def satisfaction_and_exits(
-    st, ip, fp, pf, pi, inv, fs, sal, xf, xi, kdims, knd, opened, dec, drp, m, board
+    st, ip, fp, pf, pi, inv, fs, sal, xf, xi, kdims, knd, opened, dec, drp, m, board, wi
 ):
     """``Venture._satisfaction_and_exits``: urgency, satisfaction, exits, lapses, reform."""
-    n_p = pi.shape[0]
-    members = np.empty(n_p, dtype=np.int64)
+    members = wi[WI_SAT]
     n = seated(pi, members)
     for o in range(st[S_NOPEN]):
         issue = opened[o]
@@ -1262,7 +1324,7 @@ def satisfaction_and_exits(
     lifetime = ip[I_LIFETIME]
     if lifetime >= 0:
         n_open = st[S_NOPEN]
-        due = np.empty(n_open, dtype=np.int64)
+        due = wi[WI_DUE, :n_open]
         n_due = 0
         for o in range(n_open):
             if m - xi[opened[o], ARR] >= lifetime:
@@ -1271,11 +1333,11 @@ def satisfaction_and_exits(
         for o in range(n_due):
             drop(st, xi, opened, drp, due[o], m)
     if board and ip[I_REFORM_ON] == 1:
-        consider_reform(st, fp, pf, pi, dec, m)
+        consider_reform(st, fp, pf, pi, dec, m, wi)
 
 
 @njit(cache=True)
-def consider_reform(st, fp, pf, pi, dec, m):
+def consider_reform(st, fp, pf, pi, dec, m, wi):
     """``Venture._consider_reform``: a seated de facto leader, slow decisions, unhappy rest."""
     leader = st[S_LEADER]
     if leader < 0 or pi[leader, ACT] == 0:
@@ -1290,7 +1352,7 @@ def consider_reform(st, fp, pf, pi, dec, m):
         return
     if total / count < fp[F_REFORM_LAT]:
         return
-    members = np.empty(pi.shape[0], dtype=np.int64)
+    members = wi[WI_REFORM]
     n = seated(pi, members)
     for j in range(n):
         p = members[j]

@@ -2,7 +2,7 @@
 
 :func:`unsupported` names the first feature of a scenario that only the Mesa engine runs
 (``--engine auto`` then uses Mesa and says why); :func:`pack` turns a supported scenario
-into the plain arrays and parameter vectors :func:`sim.fast.kernel.replicate` takes. This
+into the plain arrays and parameter vectors :func:`sim.fast.kernel.run_seeds` takes. This
 module imports NumPy only, so asking whether a scenario is supported costs nothing.
 """
 
@@ -47,7 +47,7 @@ def unsupported(scenario: Scenario) -> str | None:
 
 @dataclass(frozen=True)
 class Packed:
-    """A scenario as arrays (see :func:`sim.fast.kernel.replicate` for each one)."""
+    """A scenario as arrays (see :func:`sim.fast.kernel.run_seeds` for each one)."""
 
     ip: np.ndarray
     fp: np.ndarray

@@ -121,17 +121,17 @@ def acceptance_limit(
     """
     if len(ideal) == 1:
         return _acceptance_limit_1d(ideal[0], salience[0], status_quo[0], target[0], tolerance)
-    # Breakpoints of the piecewise-linear loss: where the segment crosses an ideal point.
-    knots = [1.0]
-    for i in range(len(ideal)):
-        d = target[i] - status_quo[i]
-        if abs(d) > EPS:
-            k = (ideal[i] - status_quo[i]) / d
-            if 0.0 < k < 1.0:
-                knots.append(k)
-    knots.sort()
+    # Breakpoints of the piecewise-linear loss: where the segment crosses an ideal point,
+    # and 1; visited in increasing order (a scan for the next one: no list to sort).
     prev_lam, prev_loss = 0.0, 0.0
-    for lam in knots:
+    while prev_lam < 1.0:
+        lam = 1.0
+        for i in range(len(ideal)):
+            d = target[i] - status_quo[i]
+            if abs(d) > EPS:
+                k = (ideal[i] - status_quo[i]) / d
+                if prev_lam < k < lam:
+                    lam = k
         here = loss_at(ideal, salience, status_quo, target, lam)
         if here > tolerance + EPS:
             # Linear between knots: interpolate where the loss crosses the tolerance.

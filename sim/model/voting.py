@@ -9,7 +9,7 @@ engines pass the rule's code (:data:`VOTING_RULES`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableSequence, Sequence
 from dataclasses import dataclass
 
 from sim.model.shared import shared_rule
@@ -107,11 +107,12 @@ def best_passing(
     vetoes: Sequence[bool],
     chair: int,
     limits: Sequence[float],
+    yes: MutableSequence[bool],
 ) -> float:
     """The largest move that passes when voter i accepts moves up to ``limits[i]``.
 
-    Yes-sets shrink as the move grows, so the answer is one of the limits: try them from
-    the largest down and return the first that passes.
+    Yes-sets shrink as the move grows, so the answer is one of the limits: try the
+    distinct positive limits from the largest down and return the first that passes.
 
     Args:
         rule: the rule's code.
@@ -120,26 +121,26 @@ def best_passing(
         vetoes: whether each voter's no blocks.
         chair: the casting voter's index, or -1.
         limits: each voter's acceptance limit ``lam*`` in [0, 1].
+        yes: scratch, one entry per voter (overwritten: the votes at the last move tried).
 
     Returns:
         The largest passing ``lam`` in [0, 1], or 0.0 when no move passes.
     """
     n = len(limits)
-    ordered = sorted(limits)
-    yes = [False] * n
     last = 2.0
-    for j in range(n - 1, -1, -1):
-        lam = ordered[j]
+    while True:
+        # The next distinct limit below the last one tried (a scan: n is small).
+        lam = -1.0
+        for i in range(n):
+            if lam < limits[i] < last:
+                lam = limits[i]
         if lam <= 0:
-            break
-        if lam == last:
-            continue
+            return 0.0
         last = lam
         for i in range(n):
             yes[i] = limits[i] >= lam
         if passes(rule, threshold, weights, vetoes, chair, yes):
             return lam
-    return 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,4 +174,4 @@ def decide(ballot: Ballot, yes: Sequence[bool]) -> bool:
 
 def best_move(ballot: Ballot, limits: Sequence[float]) -> float:
     """The largest passing move on a ballot (:func:`best_passing`)."""
-    return best_passing(*ballot.args(), limits)
+    return best_passing(*ballot.args(), limits, [False] * len(limits))
