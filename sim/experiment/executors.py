@@ -18,8 +18,10 @@ context manager so its processes are shut down at the end.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
+import queue
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -173,8 +175,26 @@ class LocalPool(Executor):
                 yield run_chunk(scenario, start, seeds, engine)
             return
         self._start(scenario, engine)
-        assert self._pool is not None  # _start created it
-        yield from self._pool.imap_unordered(_work, items)
+        pool = self._pool
+        assert pool is not None  # _start created it
+        # At most 2 chunks per worker in flight: imap_unordered would queue every finished
+        # chunk (each with its histograms) in this process while it folds slower than the
+        # workers run, so memory grew with the run (issue 13).
+        done: queue.SimpleQueue = queue.SimpleQueue()
+        items = iter(items)
+        in_flight = 0
+        for item in itertools.islice(items, 2 * self.workers):
+            pool.apply_async(_work, (item,), callback=done.put, error_callback=done.put)
+            in_flight += 1
+        while in_flight:
+            result = done.get()
+            in_flight -= 1
+            if isinstance(result, BaseException):
+                raise result
+            for item in itertools.islice(items, 1):
+                pool.apply_async(_work, (item,), callback=done.put, error_callback=done.put)
+                in_flight += 1
+            yield result
 
 
 class DaskExecutor(Executor):
