@@ -126,3 +126,15 @@ def test_km_median_is_scipys(events, censored):
     assert stats.km_median_counts(events, censored) == (
         stats.kaplan_meier_counts(events, censored).median
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    events=st.dictionaries(st.integers(0, 30).map(float), st.integers(0, 9), max_size=8),
+    censored=st.dictionaries(st.integers(0, 30).map(float), st.integers(1, 9), max_size=8),
+)
+def test_km_curve_is_scipys_without_expanding_the_counts(events, censored):
+    times, survival = stats.km_curve_counts(events, censored)
+    curve = stats.kaplan_meier_counts(events, censored)
+    assert times.tolist() == curve.times
+    assert survival.tolist() == curve.survival

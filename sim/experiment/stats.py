@@ -172,23 +172,38 @@ def kaplan_meier_counts(events: dict[float, int], censored: dict[float, int]) ->
     )
 
 
-def km_median_counts(events: Mapping[float, int], censored: Mapping[float, int]) -> float | None:
-    """The median of :func:`kaplan_meier_counts`, computed without SciPy.
+def km_curve_counts(
+    events: Mapping[float, int], censored: Mapping[float, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The times and survival of :func:`kaplan_meier_counts`, from the histograms alone.
 
-    The survival curve is SciPy's (``scipy.stats.ecdf``), float for float: at each
-    distinct time the product of ``(at risk - events) / at risk`` so far.
+    SciPy's curve (``scipy.stats.ecdf``) float for float: at each distinct time, the
+    product of ``(at risk - events) / at risk`` so far (with nothing censored, one minus
+    the share of events so far, as SciPy computes it then). Unlike :func:`kaplan_meier` it
+    never expands the histograms into one value per observation (the pooled latency
+    histograms of 100,000 replications count 14 million issues: a gigabyte expanded).
+
+    Returns:
+        ``(times, survival)``, both empty when no event happened.
     """
     if not any(events.values()):
-        return None
+        return np.array([]), np.array([])
     times = np.array(sorted({*events, *censored}), dtype=float)
     died = np.array([events.get(t, 0) for t in times.tolist()], dtype=np.int64)
     lost = np.array([censored.get(t, 0) for t in times.tolist()], dtype=np.int64)
     gone = died + lost
     at_risk = gone[::-1].cumsum()[::-1]  # still followed at each time
     keep = gone > 0
-    sf = np.cumprod((at_risk[keep] - died[keep]) / at_risk[keep])
-    below = np.nonzero(sf <= 0.5)[0]
-    return float(times[keep][below[0]]) if len(below) else None
+    if not lost.any():  # SciPy's uncensored branch: one minus the empirical CDF
+        return times[keep], 1 - np.cumsum(died[keep]) / gone.sum()
+    return times[keep], np.cumprod((at_risk[keep] - died[keep]) / at_risk[keep])
+
+
+def km_median_counts(events: Mapping[float, int], censored: Mapping[float, int]) -> float | None:
+    """The median of :func:`kaplan_meier_counts` (:func:`km_curve_counts`, no SciPy)."""
+    times, survival = km_curve_counts(events, censored)
+    below = np.nonzero(survival <= 0.5)[0]
+    return float(times[below[0]]) if len(below) else None
 
 
 def quantile_from_counts(counts: np.ndarray, q: float) -> float | None:
