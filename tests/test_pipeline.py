@@ -117,24 +117,31 @@ def test_t_interval_is_scipys(df, loc, scale):
     assert stats._t_interval(df, loc, scale) == (float(lo), float(hi))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     events=st.dictionaries(st.integers(0, 30).map(float), st.integers(1, 9), max_size=8),
     censored=st.dictionaries(st.integers(0, 30).map(float), st.integers(1, 9), max_size=8),
 )
 def test_km_median_is_scipys(events, censored):
-    assert stats.km_median_counts(events, censored) == (
-        stats.kaplan_meier_counts(events, censored).median
-    )
+    expanded = [(m, True) for m in sorted(events) for _ in range(events[m])]
+    expanded += [(m, False) for m in sorted(censored) for _ in range(censored[m])]
+    scipys = stats.kaplan_meier([t for t, _ in expanded], [seen for _, seen in expanded])
+    assert stats.km_median_counts(events, censored) == scipys.median
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     events=st.dictionaries(st.integers(0, 30).map(float), st.integers(0, 9), max_size=8),
     censored=st.dictionaries(st.integers(0, 30).map(float), st.integers(1, 9), max_size=8),
 )
-def test_km_curve_is_scipys_without_expanding_the_counts(events, censored):
+def test_km_from_counts_is_scipys_without_expanding_them(events, censored):
+    def expand(hist):
+        return [m for m in sorted(hist) for _ in range(hist[m])]
+
+    t_event, t_censored = expand(events), expand(censored)
+    scipys = stats.kaplan_meier(
+        t_event + t_censored, [True] * len(t_event) + [False] * len(t_censored)
+    )
+    assert stats.kaplan_meier_counts(events, censored) == scipys
     times, survival = stats.km_curve_counts(events, censored)
-    curve = stats.kaplan_meier_counts(events, censored)
-    assert times.tolist() == curve.times
-    assert survival.tolist() == curve.survival
+    assert (times.tolist(), survival.tolist()) == (scipys.times, scipys.survival)

@@ -8,7 +8,8 @@ replication depends only on (scenario, seed), all executors give identical numbe
 - :class:`Serial`: in this process, one chunk after another.
 - :class:`LocalPool`: a long-lived pool of worker processes from the ``fork`` context
   (Mesa sets the global start method to ``spawn`` at import, which would re-import
-  everything in each worker), created on first use, before any thread starts.
+  everything in each worker), created on first use, before any thread starts; at most
+  two chunks per worker in flight, so finished chunks never pile up in this process.
 - :class:`DaskExecutor`: a ``dask.distributed`` cluster, either an existing one
   (``scheduler="tcp://host:8786"``) or a ``LocalCluster`` started for the job.
 

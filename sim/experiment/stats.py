@@ -158,17 +158,29 @@ def kaplan_meier(
     return Survival(q.tolist(), p.tolist(), lo.tolist(), hi.tolist(), median)
 
 
-def kaplan_meier_counts(events: dict[float, int], censored: dict[float, int]) -> Survival:
-    """:func:`kaplan_meier` from histograms ``{month: count}`` of events and of censorings."""
+def kaplan_meier_counts(events: Mapping[float, int], censored: Mapping[float, int]) -> Survival:
+    """:func:`kaplan_meier` from histograms ``{month: count}`` of events and of censorings.
 
-    def expand(hist: dict[float, int]) -> np.ndarray:
-        months = sorted(hist)
-        return np.repeat(np.array(months, dtype=float), [hist[m] for m in months])
-
-    t_event, t_censored = expand(events), expand(censored)
-    return kaplan_meier(
-        np.concatenate([t_event, t_censored]),
-        np.concatenate([np.ones(len(t_event), bool), np.zeros(len(t_censored), bool)]),
+    The same numbers as :func:`kaplan_meier` of the expanded values (a test checks them),
+    computed from the counts without SciPy: the curve by :func:`km_curve_counts`, the band
+    by SciPy's log-log formula (Greenwood's variance), operation for operation.
+    """
+    times, survival, at_risk, died = _km_counts(events, censored)
+    if not len(times):
+        return Survival([], [], [], [], None)
+    with np.errstate(divide="ignore", invalid="ignore"):  # undefined at 0 and 1: expected
+        var = 1 / np.log(survival) ** 2 * np.cumsum(died / (at_risk * (at_risk - died)))
+        z_se = WILSON_Z * np.sqrt(var)
+        points = np.log(-np.log(survival))
+        low = np.clip(np.exp(-np.exp(points + z_se)), 0, 1)
+        high = np.clip(np.exp(-np.exp(points - z_se)), 0, 1)
+    below = np.nonzero(survival <= 0.5)[0]
+    return Survival(
+        times.tolist(),
+        survival.tolist(),
+        np.nan_to_num(low, nan=0.0).tolist(),
+        np.nan_to_num(high, nan=1.0).tolist(),
+        float(times[below[0]]) if len(below) else None,
     )
 
 
@@ -179,24 +191,32 @@ def km_curve_counts(
 
     SciPy's curve (``scipy.stats.ecdf``) float for float: at each distinct time, the
     product of ``(at risk - events) / at risk`` so far (with nothing censored, one minus
-    the share of events so far, as SciPy computes it then). Unlike :func:`kaplan_meier` it
-    never expands the histograms into one value per observation (the pooled latency
+    the share of events so far, as SciPy computes it then). Unlike :func:`kaplan_meier`
+    it never expands the histograms into one value per observation (the pooled latency
     histograms of 100,000 replications count 14 million issues: a gigabyte expanded).
 
     Returns:
         ``(times, survival)``, both empty when no event happened.
     """
+    times, survival, _, _ = _km_counts(events, censored)
+    return times, survival
+
+
+def _km_counts(events: Mapping[float, int], censored: Mapping[float, int]) -> tuple:
+    """Distinct times, survival, number at risk and events at each (empty if no event)."""
     if not any(events.values()):
-        return np.array([]), np.array([])
+        empty = np.array([])
+        return empty, empty, empty, empty
     times = np.array(sorted({*events, *censored}), dtype=float)
     died = np.array([events.get(t, 0) for t in times.tolist()], dtype=np.int64)
     lost = np.array([censored.get(t, 0) for t in times.tolist()], dtype=np.int64)
     gone = died + lost
     at_risk = gone[::-1].cumsum()[::-1]  # still followed at each time
     keep = gone > 0
+    times, died, at_risk = times[keep], died[keep], at_risk[keep]
     if not lost.any():  # SciPy's uncensored branch: one minus the empirical CDF
-        return times[keep], 1 - np.cumsum(died[keep]) / gone.sum()
-    return times[keep], np.cumprod((at_risk[keep] - died[keep]) / at_risk[keep])
+        return times, 1 - np.cumsum(died) / gone.sum(), at_risk, died
+    return times, np.cumprod((at_risk - died) / at_risk), at_risk, died
 
 
 def km_median_counts(events: Mapping[float, int], censored: Mapping[float, int]) -> float | None:
