@@ -26,6 +26,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rendering it with rich imports typer.rich_utils (rich's Markdown,
+    # markdown-it, ...), about 0.2 s of the 0.3 s that `sim --help` may take (issue 13).
+    rich_markup_mode=None,
 )
 
 Scenario = Annotated[

@@ -8,7 +8,8 @@ replication depends only on (scenario, seed), all executors give identical numbe
 - :class:`Serial`: in this process, one chunk after another.
 - :class:`LocalPool`: a long-lived pool of worker processes from the ``fork`` context
   (Mesa sets the global start method to ``spawn`` at import, which would re-import
-  everything in each worker), created on first use, before any thread starts.
+  everything in each worker), created on first use, before any thread starts; at most
+  two chunks per worker in flight, so finished chunks never pile up in this process.
 - :class:`DaskExecutor`: a ``dask.distributed`` cluster, either an existing one
   (``scheduler="tcp://host:8786"``) or a ``LocalCluster`` started for the job.
 
@@ -18,8 +19,10 @@ context manager so its processes are shut down at the end.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
+import queue
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -213,8 +216,26 @@ class LocalPool(Executor):
                 yield run_chunk(scenario, start, seeds, engine)
             return
         self._start(scenario, engine)
-        assert self._pool is not None  # _start created it
-        yield from self._pool.imap_unordered(_work, items)
+        pool = self._pool
+        assert pool is not None  # _start created it
+        # At most 2 chunks per worker in flight: imap_unordered would queue every finished
+        # chunk (each with its histograms) in this process while it folds slower than the
+        # workers run, so memory grew with the run (issue 13).
+        done: queue.SimpleQueue = queue.SimpleQueue()
+        items = iter(items)
+        in_flight = 0
+        for item in itertools.islice(items, 2 * self.workers):
+            pool.apply_async(_work, (item,), callback=done.put, error_callback=done.put)
+            in_flight += 1
+        while in_flight:
+            result = done.get()
+            in_flight -= 1
+            if isinstance(result, BaseException):
+                raise result
+            for item in itertools.islice(items, 1):
+                pool.apply_async(_work, (item,), callback=done.put, error_callback=done.put)
+                in_flight += 1
+            yield result
 
 
 class DaskExecutor(Executor):

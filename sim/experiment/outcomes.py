@@ -35,12 +35,14 @@ class Column:
         unit: its unit.
         meaning: what it is, for readers of the CSV and the docs.
         aggregate: how the summary aggregates it (one of :data:`AGGREGATES`).
+        integer: whether its values are whole numbers (written without a decimal point).
     """
 
     name: str
     unit: str
     meaning: str
     aggregate: str = "row"
+    integer: bool = False
 
     @property
     def text(self) -> bool:
@@ -54,10 +56,16 @@ _REST = (
 )
 
 COLUMNS: tuple[Column, ...] = (
-    Column("replication", "index", "replication number r (0-based)", "key"),
-    Column("seed", "integer", "replication seed; `sim trace SCENARIO --seed S` replays it", "key"),
-    Column("issues", "count", "issues that arrived", "mean"),
-    Column("decisions", "count", "issues decided by the venture", "mean"),
+    Column("replication", "index", "replication number r (0-based)", "key", integer=True),
+    Column(
+        "seed",
+        "integer",
+        "replication seed; `sim trace SCENARIO --seed S` replays it",
+        "key",
+        integer=True,
+    ),
+    Column("issues", "count", "issues that arrived", "mean", integer=True),
+    Column("decisions", "count", "issues decided by the venture", "mean", integer=True),
     Column(
         "reserved_latency_rmst",
         "months",
@@ -130,7 +138,9 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "termination_by", "name", "the partner who acquired, reformed or wound it up", "category"
     ),
-    Column("months", "months", "months simulated (less than the horizon if it ended)"),
+    Column(
+        "months", "months", "months simulated (less than the horizon if it ended)", integer=True
+    ),
 )
 
 FINAL_STATES = ("intact", "reformed", "fractured", "dissolved")
@@ -165,6 +175,17 @@ def columns_for(holders: list[str], investors: list[str]) -> list[Column]:
 
 _AGGREGATE = {c.name: c.aggregate for c in COLUMNS}
 _FAMILY = {prefix: aggregate for prefix, _, _, aggregate in HOLDER_FAMILIES}
+
+
+def kind_of(name: str) -> str:
+    """How a column's values are held: ``text``, ``int`` or ``float`` (holder columns)."""
+    column = _COLUMN.get(name)
+    if column is None:
+        return "float"
+    return "text" if column.text else "int" if column.integer else "float"
+
+
+_COLUMN = {c.name: c for c in COLUMNS}
 
 
 def aggregate_of(name: str) -> str:

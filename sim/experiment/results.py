@@ -230,19 +230,18 @@ def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
 
 
 def csv_text(rows: list[dict], columns: list[str], header: bool = True) -> str:
-    """Rows as CSV text (the format of every CSV we write; appended chunks use it too)."""
+    """Rows as CSV text (the format of every CSV we write; appended chunks use it too).
+
+    The text ``csv.DictWriter`` writes (NaN and None empty, floats by ``repr``, keys not
+    in ``columns`` ignored), built a column at a time
+    (:meth:`~sim.experiment.block.RowBlock.csv_text`).
+    """
+    from sim.experiment.block import RowBlock  # NumPy: not at import (``sim --help``)
+
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
     if header:
-        writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {
-                k: ("" if v is None or (isinstance(v, float) and v != v) else v)
-                for k, v in row.items()
-            }
-        )
-    return buf.getvalue()
+        csv.writer(buf).writerow(columns)
+    return buf.getvalue() + RowBlock.from_rows(rows).csv_text(columns)
 
 
 def versions() -> dict[str, str]:

@@ -126,7 +126,7 @@ def run_experiment(
     try:
         if owned:
             ex.__enter__()
-        size = chunk_size(replications - start, ex.workers)
+        size = chunk_size(replications - start, ex.workers, ex.engine_for(scenario))
         for result in ex.map_chunks(scenario, chunks(seed, replications, size, start)):
             signals.check()
             if progress is not None:
@@ -162,14 +162,13 @@ def run_experiment(
 
 def _fold(result, totals, tally, kept, failures, sink) -> int:
     """Add one chunk to the totals and to memory or disk; return the next replication."""
-    for row in result.rows:
-        totals.add_row(row)
+    totals.add_block(result.rows)
     for failure in result.failures:
         totals.add_failure(failure)
     tally.add(result.tally)
     if sink is not None:
         sink.append(result.rows, result.failures)
     else:
-        kept.extend(result.rows)
+        kept.extend(result.rows.rows())
         failures.extend(result.failures)
     return result.start + result.count

@@ -33,6 +33,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from sim.experiment import results
+from sim.experiment.block import RowBlock
 from sim.experiment.checkpoint import (
     CHECKPOINT,
     FAILURE_COLUMNS,
@@ -113,18 +114,20 @@ class RunSink:
         sink._kept = {RUNS: checkpoint.runs_bytes, FAILURES: checkpoint.failures_bytes}
         return sink
 
-    def append(self, rows: list[dict], failures: list[dict]) -> None:
-        """Append a chunk's rows and failures (the next ones in replication order)."""
+    def append(self, rows: RowBlock | list[dict], failures: list[dict]) -> None:
+        """Append a chunk's rows and failures (the next ones in replication order).
+
+        A block is written a column at a time (the same text as its rows as dicts).
+        """
         if self._runs is None:
             # Held open across chunks and closed by close(): one open per run, not per chunk.
             self._runs = open(self.folder / RUNS, "a", encoding="utf-8", newline="")  # noqa: SIM115
             self._failures = open(self.folder / FAILURES, "a", encoding="utf-8", newline="")  # noqa: SIM115
         assert self._failures is not None  # opened together with the runs file
-        if rows:
-            if self.constants:
-                rows = [{**self.constants, **row} for row in rows]
+        if len(rows):
+            block = rows if isinstance(rows, RowBlock) else RowBlock.from_rows(rows)
             with results.naming(self.folder / RUNS):
-                self._runs.write(results.csv_text(rows, self.columns, header=False))
+                self._runs.write(block.csv_text(self.columns, self.constants))
         if failures:
             with results.naming(self.folder / FAILURES):
                 self._failures.write(results.csv_text(failures, FAILURE_COLUMNS, header=False))

@@ -106,9 +106,8 @@ def _pooled_latency(hist: np.ndarray) -> dict:
     """Kaplan-Meier over every issue of a class pooled across replications."""
     decided = {float(m): int(c) for m, c in enumerate(hist[0]) if c}
     censored = {float(m): int(c) for m, c in enumerate(hist[1]) if c}
-    curve = stats.kaplan_meier_counts(decided, censored)
     return {
-        "median": curve.median,
+        "median": stats.km_median_counts(decided, censored),
         "issues": int(hist.sum()),
         "decided": int(hist[0].sum()),
         "censored": int(hist[1].sum()),
@@ -153,7 +152,6 @@ def summarise(exp: Experiment, scenario_name: str) -> dict:
     events = t.histogram(FRACTURE_EVENT)
     censored = t.histogram(FRACTURE_CENSORED)
     fractured = sum(events.values())
-    survival = stats.kaplan_meier_counts(events, censored)
     by_cause = {cause: t.histogram(f"{FRACTURE_EVENT}:{cause}") for cause in FRACTURE_CAUSES}
     incidence = stats.cumulative_incidence(by_cause, censored)
     horizon = exp.scenario.horizon_months
@@ -219,7 +217,7 @@ def summarise(exp: Experiment, scenario_name: str) -> dict:
             "probability": fracture_p,
             "ci95": fracture_ci,
             "by_partner": {name: share(first_out.get(name, 0)) for name in partners},
-            "median_month": survival.median,
+            "median_month": stats.km_median_counts(events, censored),
             "how": {cause: share(hows.get(cause, 0)) for cause in FRACTURE_CAUSES},
             "incidence": {
                 cause: {str(m): at(incidence[cause], m) for m in years} for cause in FRACTURE_CAUSES

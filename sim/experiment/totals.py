@@ -7,7 +7,8 @@ folded into :class:`Totals` as it arrives and then dropped, each column as its
 - ``mean`` columns keep the count, the sum and the sum of squares of the finite values
   exactly (a float is an integer multiple of 2**-1074, so they are sums of integers), so
   the mean and standard deviation are rounded once at the end and do not depend on the
-  order rows arrive in;
+  order rows arrive in nor on how they are cut into blocks (:func:`exact_sums` adds a
+  whole column of a :class:`~sim.experiment.block.RowBlock` at once, in integer limbs);
 - ``category`` columns keep counts of each non-empty value (shares, Wilson intervals);
 - ``month`` columns keep a histogram of the months at which the thing happened; the time
   to the first fracture also keeps, per cause, the fracture months (events of competing
@@ -24,11 +25,88 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import numpy as np
+
+from sim.experiment.block import RowBlock
 from sim.experiment.outcomes import aggregate_of
 
 FRACTURE_EVENT = "fracture_event"  # histogram of fracture months, any cause
 FRACTURE_CENSORED = "fracture_censored"  # months simulated by replications with none
 SCALE = 1074  # the smallest positive float is 2**-1074
+_LIMB = 18  # |mantissa| < 2**54 = three 18-bit limbs; limb products fit in int64 sums
+_MASK = (1 << _LIMB) - 1
+
+
+def exact_sums(values: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Exact count, sum and sum of squares of the finite values of each column, and NaNs.
+
+    Each finite float is ``M * 2**s`` in units of 2**-SCALE (``M`` its 53-bit mantissa,
+    ``s >= 0``). Values of a column with the same ``s`` are summed in NumPy, ``M`` and
+    ``M*M`` cut into 18-bit limbs whose products stay below 2**37, so a bin's sum of at
+    most 2**16 of them is an integer below 2**53, exact even in ``bincount``'s doubles;
+    one big-integer step per column and distinct exponent is left to Python.
+
+    Args:
+        values: ``(rows, columns)`` floats (a 1-D array is one column).
+
+    Returns:
+        Per column ``(n, scaled, scaled_sq, missing)``, as :class:`Moments` holds them.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    x = x[:, None] if x.ndim == 1 else x
+    out = [[0, 0, 0, 0] for _ in range(x.shape[1])]
+    for at in range(0, len(x), _ROWS):
+        for j, sums in enumerate(_exact_sums(x[at : at + _ROWS])):
+            for i in range(4):
+                out[j][i] += sums[i]
+    return [(n, total, total_sq, missing) for n, total, total_sq, missing in out]
+
+
+_ROWS = 1 << 16
+
+
+def _exact_sums(x: np.ndarray) -> list[list[int]]:
+    """:func:`exact_sums` of at most :data:`_ROWS` rows."""
+    width = x.shape[1]
+    finite = np.isfinite(x)
+    out = [[k, 0, 0, len(x) - k] for k in finite.sum(axis=0).tolist()]
+    col = np.broadcast_to(np.arange(width), x.shape)[finite]
+    x = x[finite]
+    if not len(x):
+        return out
+    m, e = np.frexp(x)
+    mant = np.ldexp(m, 53).astype(np.int64)  # exact: |m| in [0.5, 1)
+    shift = e.astype(np.int64) + (SCALE - 53)
+    low = shift < 0  # subnormals: their low mantissa bits are zero, shift them out
+    if low.any():
+        mant[low] >>= -shift[low]
+        shift[low] = 0
+    lowest = int(shift.min())
+    span = int(shift.max()) - lowest + 1
+    key = col * span + (shift - lowest)
+    bins = width * span
+    a, b, c = mant >> (2 * _LIMB), (mant >> _LIMB) & _MASK, mant & _MASK
+    ua = np.abs(mant)
+    ah, bh, ch = ua >> (2 * _LIMB), (ua >> _LIMB) & _MASK, ua & _MASK
+    limbs = (a, b, c, ah * ah, 2 * ah * bh, 2 * ah * ch + bh * bh, 2 * bh * ch, ch * ch)
+    sums = np.empty((bins, 8), dtype=np.int64)
+    for i, limb in enumerate(limbs):
+        sums[:, i] = np.bincount(key, weights=limb, minlength=bins)
+    present = np.flatnonzero(np.bincount(key, minlength=bins))
+    # Per column, exponents ascending: sum relative to the smallest, shift once.
+    base: dict[int, int] = {}
+    for k, row in zip(present.tolist(), sums[present].tolist(), strict=True):
+        j, s = divmod(k, span)
+        s -= base.setdefault(j, s)
+        sa, sb, sc, s0, s1, s2, s3, s4 = row
+        out[j][1] += ((sa << (2 * _LIMB)) + (sb << _LIMB) + sc) << s
+        out[j][2] += (
+            (s0 << (4 * _LIMB)) + (s1 << (3 * _LIMB)) + (s2 << (2 * _LIMB)) + (s3 << _LIMB) + s4
+        ) << (2 * s)
+    for j, s in base.items():
+        out[j][1] <<= s + lowest
+        out[j][2] <<= 2 * (s + lowest)
+    return out
 
 
 @dataclass
@@ -59,6 +137,24 @@ class Moments:
         self.n += 1
         self.scaled += q
         self.scaled_sq += q * q
+
+    def add_array(self, values: np.ndarray) -> None:
+        """Fold in many values at once (the same result as :meth:`add` for each)."""
+        self.add_sums(*exact_sums(values)[0])
+
+    def add_sums(self, n: int, scaled: int, scaled_sq: int, missing: int) -> None:
+        """Fold in what :func:`exact_sums` found for a column."""
+        self.n += n
+        self.scaled += scaled
+        self.scaled_sq += scaled_sq
+        self.missing += missing
+
+    def merge(self, other: Moments) -> None:
+        """Add another column's moments to these."""
+        self.n += other.n
+        self.scaled += other.scaled
+        self.scaled_sq += other.scaled_sq
+        self.missing += other.missing
 
     @property
     def total(self) -> Fraction:
@@ -128,6 +224,55 @@ class Totals:
         else:
             self._hist(FRACTURE_CENSORED)[float(row["months"])] += 1
 
+    def add_block(self, block: RowBlock) -> None:
+        """Fold in a block of rows (the same totals as :meth:`add_row` for each row)."""
+        if not block.count:
+            return
+        self.replications += block.count
+        means = [key for key in block.columns if aggregate_of(key) == "mean"]
+        if means:
+            matrix = np.stack([block.floats(key) for key in means], axis=1)
+            for key, sums in zip(means, exact_sums(matrix), strict=True):
+                self.moments.setdefault(key, Moments()).add_sums(*sums)
+        for key, values in block.columns.items():
+            how = aggregate_of(key)
+            if how == "category":
+                seen = Counter(v for v in _listed(values) if v)
+                if seen:
+                    self.counts.setdefault(key, Counter()).update(seen)
+            elif how == "month":
+                self._hist_add(key, block.floats(key))
+        fracture = block.floats("fracture_month")
+        broke = np.isfinite(fracture)
+        if broke.any():
+            self._hist_add(FRACTURE_EVENT, fracture)
+            hows = np.array(_listed(block.columns["fracture_how"]), dtype=object)
+            for how in dict.fromkeys(hows[broke].tolist()):
+                self._hist_add(f"{FRACTURE_EVENT}:{how}", fracture[broke & (hows == how)])
+        if not broke.all():
+            self._hist_add(FRACTURE_CENSORED, block.floats("months")[~broke])
+
+    def _hist_add(self, key: str, months: np.ndarray) -> None:
+        """Count the finite months of an array in a histogram."""
+        months = months[np.isfinite(months)]
+        if len(months):
+            values, counts = np.unique(months, return_counts=True)
+            self._hist(key).update(dict(zip(values.tolist(), counts.tolist(), strict=True)))
+
+    def merge(self, other: Totals) -> None:
+        """Add another run's totals to these (a pooled experiment)."""
+        self.replications += other.replications
+        for failure in [other.first_failure] if other.first_failure else []:
+            self.add_failure(failure)
+            self.failures -= 1
+        self.failures += other.failures
+        for key, m in other.moments.items():
+            self.moments.setdefault(key, Moments()).merge(m)
+        for key, c in other.counts.items():
+            self.counts.setdefault(key, Counter()).update(c)
+        for key, c in other.histograms.items():
+            self._hist(key).update(c)
+
     def add_failure(self, failure: dict) -> None:
         """Count a failed replication; remember the first (lowest replication number)."""
         self.failures += 1
@@ -174,3 +319,7 @@ class Totals:
                 k: Counter({float(m): int(c) for m, c in v}) for k, v in data["histograms"].items()
             },
         )
+
+
+def _listed(values) -> list:
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)

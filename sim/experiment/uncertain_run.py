@@ -49,12 +49,9 @@ def pooled(sets: list[ParameterSet], base: LoadedScenario, seed: int) -> Experim
         assert ps.experiment is not None
         exp = ps.experiment
         assert isinstance(exp.rows, list)
-        for row in exp.rows:
-            totals.add_row(row)
-            rows.append({"parameter_set": ps.index, **row})
-        for failure in exp.failures:
-            totals.add_failure(failure)
-            failures.append({"parameter_set": ps.index, **failure})
+        totals.merge(exp.totals)
+        rows.extend({"parameter_set": ps.index, **row} for row in exp.rows)
+        failures.extend({"parameter_set": ps.index, **failure} for failure in exp.failures)
         tally.add(exp.tally)
     return Experiment(s, seed, rows, tally, names, totals, failures)
 

@@ -2,11 +2,14 @@
 
 :func:`run_chunk` is the fast engine's :func:`sim.experiment.chunk.run_chunk`: the same
 seeds in, the same :class:`~sim.experiment.chunk.ChunkResult` out (rows equal to the Mesa
-engine's, key for key and bit for bit). Per replication it makes the two generators as
-the Mesa model does (``default_rng(seed)``; one draw that Mesa's ``Model.__init__`` takes
-to seed ``random.Random``; the world stream jumped ahead), calls the kernel, and turns
-the kernel's numbers and codes into a row. A replication whose agenda overflows the
-kernel's issue capacity (never seen in practice) runs on the Mesa model instead.
+engine's, key for key and bit for bit). The kernel makes, per replication, the two
+generators as the Mesa model does (``default_rng(seed)``; one draw that Mesa's
+``Model.__init__`` takes to seed ``random.Random``; the world stream jumped ahead), in
+one call for the whole chunk (:mod:`sim.fast.seeding`), and its numbers and codes, a row
+of ``rf``/``ri`` per replication, become the columns of a
+:class:`~sim.experiment.block.RowBlock` (:func:`kernel_block`). A replication whose
+agenda overflows the kernel's issue capacity (never seen in practice) runs on the Mesa
+model instead.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from sim.experiment.block import RowBlock
 from sim.experiment.chunk import ChunkResult, holder_count, run_one
 from sim.experiment.outcomes import FINAL_STATES, INFLUENCE_BINS, Tally, observe
 from sim.fast.pack import TERMINATIONS, pack
@@ -67,8 +71,8 @@ def run_chunk(scenario: Scenario, start: int, seeds: list[int]) -> ChunkResult:
     rf = np.zeros((n, k.R_FIXED + 4 * len(names) + len(investors)))
     ri = np.zeros((n, k.RI_SIZE), dtype=np.int64)
     done = np.zeros(n, dtype=np.bool_)
-    # Seeds beyond 64 bits (never made by the runner) run on the Mesa model.
-    wide = [not 0 <= seed < 1 << 64 for seed in seeds]
+    # Seeds beyond 63 bits (never made by the runner) run on the Mesa model.
+    wide = [not 0 <= seed < 1 << 63 for seed in seeds]
     words = np.array([0 if w else seed for seed, w in zip(seeds, wide, strict=True)], np.uint64)
     rng = np.random.Generator(np.random.PCG64())
     world = np.random.Generator(np.random.PCG64())
@@ -86,20 +90,29 @@ def run_chunk(scenario: Scenario, start: int, seeds: list[int]) -> ChunkResult:
         except Exception as exc:  # noqa: BLE001 - one bad replication must not kill the run
             failed[int(cursor[0])] = _error(exc)
             cursor[0] += 1
-    rows, failures = [], []
+    ran = np.zeros(n, dtype=bool)  # rows filled by the kernel
+    others: list[tuple[int, dict]] = []  # (position, row) run on the Mesa model
+    failures = []
     for i, seed in enumerate(seeds):
         r = start + i
         if i in failed:
             failures.append({"replication": r, "seed": seed, "error": failed[i]})
             continue
+        if done[i] and not wide[i]:
+            ran[i] = True
+            continue
         try:
-            if done[i] and not wide[i]:
-                rows.append(_row(k, r, seed, rf[i], ri[i], names, investors))
-            else:
-                rows.append(observe(run_one(scenario, seed), r, tally))
-        except Exception as exc:  # noqa: BLE001
+            others.append((i, observe(run_one(scenario, seed), r, tally)))
+        except Exception as exc:  # noqa: BLE001 - one bad replication must not kill the run
             failures.append({"replication": r, "seed": seed, "error": _error(exc)})
-    return ChunkResult(start, len(seeds), rows, tally, failures)
+    at = np.flatnonzero(ran)
+    block = kernel_block(
+        k, start + at, np.asarray(words[at], dtype=np.int64), rf[at], ri[at], names, investors
+    )
+    if others:
+        block = RowBlock.concat([block, RowBlock.from_rows([row for _, row in others])])
+        block = block.take(np.argsort([*at.tolist(), *(i for i, _ in others)], kind="stable"))
+    return ChunkResult(start, n, block, tally, failures)
 
 
 def _error(exc: Exception) -> str:
@@ -108,52 +121,84 @@ def _error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc} (at {where.filename}:{where.lineno})"
 
 
-def _name(names: list[str], code: int) -> str:
-    return names[code] if code >= 0 else ""
+def _names(table: list[str], codes: np.ndarray) -> list[str]:
+    """Names by code (a negative code: none, an empty string)."""
+    return [table[c] if c >= 0 else "" for c in codes.tolist()]
 
 
-def _row(k, r: int, seed: int, rf: np.ndarray, ri: np.ndarray, names, investors) -> dict:
-    """A ``runs.csv`` row from the kernel's numbers and codes (as ``observe`` makes it)."""
-    x = rf.tolist()
-    row = {
-        "replication": r,
-        "seed": seed,
-        "issues": int(x[k.R_ISSUES]),
-        "decisions": int(x[k.R_DECISIONS]),
-        "reserved_latency_rmst": x[k.R_RES_RMST],
-        "reserved_latency_median": x[k.R_RES_MED],
-        "routine_latency_rmst": x[k.R_ROU_RMST],
-        "routine_latency_median": x[k.R_ROU_MED],
-        "latency_mean": x[k.R_LAT_MEAN],
-        "latency_median": x[k.R_LAT_MED],
-        "latency_p90": x[k.R_LAT_P90],
-        "undecided_share": x[k.R_UNDECIDED],
-        "reserved_undecided_share": x[k.R_RES_UNDECIDED],
-        "first_reserved_decision_month": x[k.R_FIRST_RES],
-        "leader": _name(names, int(ri[k.Q_LEADER])),
-        "leader_month": x[k.R_LEADER_MONTH],
-        "designated_leader_month": x[k.R_DES_MONTH],
-        "fracture_month": x[k.R_FR_MONTH],
-        "fracture_partner": _name(names, int(ri[k.Q_FR_WHO])),
-        "fracture_how": FRACTURE_CAUSES[ri[k.Q_FR_CAUSE]]
-        if not math.isnan(x[k.R_FR_MONTH])
-        else "",
-        "final_state": FINAL_STATES[ri[k.Q_FINAL]],
-        "termination": TERMINATIONS[ri[k.Q_TERM]] if ri[k.Q_TERM] >= 0 else "",
-        "termination_by": _name(names, int(ri[k.Q_TERM_WHO])),
-        "months": int(x[k.R_MONTHS]),
+def kernel_block(
+    k,
+    replications: np.ndarray,
+    seeds: np.ndarray,
+    rf: np.ndarray,
+    ri: np.ndarray,
+    names: list[str],
+    investors: list[str],
+) -> RowBlock:
+    """The ``runs.csv`` rows of replications from the kernel's 2-D results, as columns.
+
+    Args:
+        k: the kernel module (its ``R_*`` and ``Q_*`` indices).
+        replications: the replications' numbers.
+        seeds: their seeds.
+        rf: ``(replications, width)`` numbers, one row per replication.
+        ri: ``(replications, RI_SIZE)`` codes.
+        names: the partners, by code.
+        investors: the investors.
+
+    Returns:
+        The block whose rows equal what :func:`~sim.experiment.outcomes.observe` makes.
+    """
+
+    def f(j: int) -> np.ndarray:
+        return np.ascontiguousarray(rf[:, j])
+
+    def i(j: int) -> np.ndarray:
+        return rf[:, j].astype(np.int64)
+
+    fracture = f(k.R_FR_MONTH)
+    causes = ri[:, k.Q_FR_CAUSE].tolist()
+    terms = ri[:, k.Q_TERM].tolist()
+    columns: dict[str, np.ndarray | list] = {
+        "replication": np.asarray(replications, dtype=np.int64),
+        "seed": np.asarray(seeds, dtype=np.int64),
+        "issues": i(k.R_ISSUES),
+        "decisions": i(k.R_DECISIONS),
+        "reserved_latency_rmst": f(k.R_RES_RMST),
+        "reserved_latency_median": f(k.R_RES_MED),
+        "routine_latency_rmst": f(k.R_ROU_RMST),
+        "routine_latency_median": f(k.R_ROU_MED),
+        "latency_mean": f(k.R_LAT_MEAN),
+        "latency_median": f(k.R_LAT_MED),
+        "latency_p90": f(k.R_LAT_P90),
+        "undecided_share": f(k.R_UNDECIDED),
+        "reserved_undecided_share": f(k.R_RES_UNDECIDED),
+        "first_reserved_decision_month": f(k.R_FIRST_RES),
+        "leader": _names(names, ri[:, k.Q_LEADER]),
+        "leader_month": f(k.R_LEADER_MONTH),
+        "designated_leader_month": f(k.R_DES_MONTH),
+        "fracture_month": fracture,
+        "fracture_partner": _names(names, ri[:, k.Q_FR_WHO]),
+        "fracture_how": [
+            "" if math.isnan(m) else FRACTURE_CAUSES[c]
+            for m, c in zip(fracture.tolist(), causes, strict=True)
+        ],
+        "final_state": [FINAL_STATES[c] for c in ri[:, k.Q_FINAL].tolist()],
+        "termination": [TERMINATIONS[c] if c >= 0 else "" for c in terms],
+        "termination_by": _names(names, ri[:, k.Q_TERM_WHO]),
+        "months": i(k.R_MONTHS),
     }
     at = k.R_FIXED
     for name in names:
-        row[f"influence_mean:{name}"] = x[at]
-        row[f"influence_final:{name}"] = x[at + 1]
-        row[f"stake_final:{name}"] = x[at + 2]
-        row[f"exit_month:{name}"] = x[at + 3]
+        columns[f"influence_mean:{name}"] = f(at)
+        columns[f"influence_final:{name}"] = f(at + 1)
+        columns[f"stake_final:{name}"] = f(at + 2)
+        columns[f"exit_month:{name}"] = f(at + 3)
         at += 4
     for name in investors:
-        row[f"stake_final:{name}"] = x[at]
+        columns[f"stake_final:{name}"] = f(at)
         at += 1
-    return row
+    return RowBlock(columns, len(rf))
 
 
 def warm_up(progress: Callable[[str], None] | None = None) -> float:
