@@ -174,6 +174,7 @@ def _robust(designs, replications, seed, workers, out, executor, scheduler, samp
 def robust_table(comp) -> None:
     """Print, per metric, each design's mean, worst regret, P(best) and P(beats baseline)."""
     from rich.table import Table
+    from rich.text import Text
 
     from sim.cli.render import console
     from sim.experiment.summary import HEADLINES
@@ -194,7 +195,7 @@ def robust_table(comp) -> None:
         t.add_column(col, justify="left" if col.startswith("Metric") else "right")
     t.add_column("P(beats baseline)", justify="right")
     for h in HEADLINES:
-        t.add_row(f"[bold]{h.label}[/bold]", "", "", "", "")
+        t.add_row(Text(h.label, style="bold"), "", "", "", "")
         vs = {r["design"]: r for r in comp.pairs[h.key] if r["versus"] == base}
         for i, r in enumerate(comp.regret[h.key]):
             p = vs.get(r["design"])
