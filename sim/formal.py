@@ -53,6 +53,9 @@ def scenario_games(scenario: Scenario) -> list[tuple[str, VotingGame, list[str]]
         if spec.basis == "stake" or scenario.state_funder
         else tuple(1 for _ in raw)
     )
+    if sum(weights) == 0:  # every stake below 1/10,000: the same game, in units of the largest
+        top = max(raw)
+        weights = weights_to_integers([x / top for x in raw])
     veto = frozenset(names.index(v) for v in g.veto_holders if v in names)
     if spec.rule == "unanimity":  # every partner must agree, whatever its weight
         # A state funder is not a unanimity voter: its vote binds only through the veto its

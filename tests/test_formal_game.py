@@ -229,3 +229,37 @@ def test_a_formal_game_too_large_to_count_leaves_the_run_summary_whole():
         "P0": {"shapley_shubik": None, "banzhaf": None, "influence_mean": 0.05,
                "leader_probability": 0.0}
     }  # fmt: skip
+
+
+def test_stakes_too_small_to_count_in_ten_thousandths_keep_their_game():
+    # Found by CI's Hypothesis run: stakes below 1/10,000 read to ten-thousandths became
+    # weights of 0, and a quota of 0 failed the run's power summary.
+    from sim.formal import scenario_games
+    from sim.scenario.loader import validate_mapping
+
+    unanimity = {
+        "name": "tiny stakes",
+        "horizon_months": 1,
+        "dimensions": ["x"],
+        "partners": [{"name": n, "stake": 0.00001} for n in "AB"],
+        "governance": {"reserved": {"rule": "unanimity", "basis": "stake"}},
+        "agenda": {"kinds": [{"name": "k", "dimensions": ["x"]}]},
+    }
+    _, game, _ = scenario_games(validate_mapping(unanimity))[0]
+    assert game.weights == (1, 1) and game.quota == 2
+    scenario = validate_mapping(
+        {
+            "name": "tiny stakes",
+            "horizon_months": 1,
+            "dimensions": ["x"],
+            "partners": [
+                {"name": "A", "stake": 0.00002},
+                {"name": "B", "stake": 0.00001},
+                {"name": "C", "stake": 0.00001},
+            ],
+            "governance": {"reserved": {"rule": "simple_majority", "basis": "stake"}},
+            "agenda": {"kinds": [{"name": "k", "dimensions": ["x"]}]},
+        }
+    )
+    _, game, _ = scenario_games(scenario)[0]
+    assert game.weights == (2, 1, 1) and game.quota == 3
