@@ -450,7 +450,7 @@ def test_results_are_never_overwritten(tmp_path, capsys, monkeypatch):
     (folder / "summary.json").write_text("precious")
     code, out = sim(["run", str(f), "-n", "2", "-j", "1", "-o", str(folder)], capsys, monkeypatch)
     assert code == 2
-    assert "already exists and is not empty; results are never overwritten" in out
+    assert "already exists and is not empty" in out and "results are never overwritten" in out
     assert (folder / "summary.json").read_text() == "precious"
     assert sorted(p.name for p in folder.iterdir()) == ["summary.json"]
 

@@ -103,7 +103,8 @@ def test_zero_cross_holdings_give_todays_results_exactly():
     for p in plain["partners"]:
         del p["cross_holdings"]
     assert unsupported(validate_mapping(data)) is None  # nothing to model: fast engine too
-    assert rows(data, 40) == rows(plain, 40)
+    # Compared as text: rows hold NaN (no leader month), and NaN != NaN as floats.
+    assert [repr(r) for r in rows(data, 40)] == [repr(r) for r in rows(plain, 40)]
 
 
 def test_reciprocal_holdings_make_the_50_50_venture_last_longer():

@@ -297,7 +297,10 @@ def test_a_folder_made_read_only_during_a_run_names_the_file_and_resumes(tmp_pat
     assert "this is a bug" not in text and "Traceback" not in text
     assert f"cannot write {out}/" in text and "EACCES" in text
     rows = table(out / "runs.csv")
-    assert len(rows) < n
+    # Under load every row may be on disk before the folder turns read-only; the fault then
+    # lands on the checkpoint or the summary, and the resume must still finish the folder.
+    assert len(rows) <= n
+    assert not (out / "summary.json").exists()
     code, text = finish(start([*_resume_line(text), *MESA], tmp_path), 300)
     assert code == 0, text
     assert len(table(out / "runs.csv")) == n
