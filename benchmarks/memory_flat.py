@@ -7,6 +7,7 @@ fairly, unlike a sum of RSS) and the main process's RSS. Prints the peaks and a 
 samples, so growth over the run would be visible. Linux only (reads ``/proc``).
 
     python benchmarks/memory_flat.py scenarios/equal_stakes.yaml -n 100000 -j 2
+    python benchmarks/memory_flat.py scenarios/equal_stakes.yaml -n 10000 --sets 20
 
 This takes a long time on a small machine; it is a benchmark, not a test.
 """
@@ -60,6 +61,13 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=100_000)
     ap.add_argument("-j", type=int, default=2)
     ap.add_argument("--every", type=float, default=2.0, help="seconds between samples")
+    ap.add_argument(
+        "--sets",
+        type=int,
+        default=0,
+        help="run K parameter sets of the scenario's uncertain values (K x n replications); "
+        "default 0: the scenario at its central values",
+    )
     args = ap.parse_args()
     out = Path(tempfile.mkdtemp(prefix="memory-flat-")) / "run"
     sim = str(Path(sys.executable).with_name("sim"))
@@ -67,7 +75,7 @@ def main() -> None:
         sim,
         "run",
         args.scenario,
-        "--central",
+        *(["--samples", str(args.sets)] if args.sets else ["--central"]),
         "-n",
         str(args.n),
         "-j",

@@ -26,6 +26,7 @@ import numpy as np
 from sim.errors import InputError, Problem
 from sim.experiment.executors import make_executor
 from sim.experiment.runner import Experiment, run_experiment
+from sim.experiment.sink import RunSink
 from sim.experiment.summary import HEADLINES, summarise
 from sim.scenario.loader import scenario_at
 from sim.scenario.schema import Scenario
@@ -133,6 +134,7 @@ def run_sets(
     scheduler: str | None = None,
     keep: bool = False,
     engine: str = "mesa",
+    sink_for: Callable[[ParameterSet], RunSink] | None = None,
 ) -> None:
     """Run every set with the same replication seeds; fill in each set's summary.
 
@@ -145,12 +147,18 @@ def run_sets(
         progress: called with the number of replications just finished.
         executor: ``local``, ``serial`` or ``dask``; one executor serves every set.
         scheduler: Dask scheduler address (``dask`` only).
-        keep: keep each set's experiment (its rows) as well as its summary.
+        keep: keep each set's experiment (its totals, and its rows unless streamed) as
+            well as its summary.
         engine: ``auto``, ``mesa`` or ``fast`` (:mod:`sim.experiment.engines`).
+        sink_for: the sink that streams a set's rows to disk (memory then stays flat
+            however many sets and replications run); None keeps rows in memory.
     """
     with make_executor(executor, workers, scheduler, engine) as ex:
         for s in sets:
-            exp = run_experiment(s.scenario, replications, seed, workers, progress, executor=ex)
+            sink = sink_for(s) if sink_for is not None else None
+            exp = run_experiment(
+                s.scenario, replications, seed, workers, progress, executor=ex, sink=sink
+            )
             s.summary = summarise(exp, name)
             s.experiment = exp if keep else None
 

@@ -64,10 +64,12 @@ class RunSink:
         columns: list[str],
         every_seconds: float = 2.0,
         constants: dict | None = None,
+        failure_columns: list[str] | None = None,
     ):
         self.folder = Path(folder)
         self.constants = dict(constants or {})
         self.columns = [*self.constants, *(c for c in columns if c not in self.constants)]
+        self.failure_columns = list(failure_columns or FAILURE_COLUMNS)
         self.every_seconds = every_seconds
         self.restored: tuple[int, Totals, Tally] | None = None
         self._last = 0.0
@@ -81,6 +83,32 @@ class RunSink:
         sink = cls(folder, columns, constants=constants)
         results.write_atomic(sink.folder / RUNS, results.csv_text([], sink.columns))
         results.write_atomic(sink.folder / FAILURES, results.csv_text([], FAILURE_COLUMNS))
+        sink._kept = {name: (sink.folder / name).stat().st_size for name in (RUNS, FAILURES)}
+        return sink
+
+    @classmethod
+    def shared(
+        cls, folder: Path, columns: list[str], constants: dict, *, first: bool
+    ) -> RunSink:
+        """A sink for one part of a run whose parts share ``runs.csv`` and ``failures.csv``.
+
+        The parts (the parameter sets of an uncertain run) run one after another; each
+        part's ``constants`` (its ``parameter_set``) lead its rows and its failures, so
+        the two files say which part every line belongs to.
+
+        Args:
+            folder: the results folder.
+            columns: the columns of ``runs.csv`` (without the constants).
+            constants: the part's own columns and values.
+            first: the first part, which writes both headers; later parts append.
+        """
+        failure_columns = [*constants, *FAILURE_COLUMNS]
+        sink = cls(folder, columns, constants=constants, failure_columns=failure_columns)
+        if first:
+            results.write_atomic(sink.folder / RUNS, results.csv_text([], sink.columns))
+            results.write_atomic(
+                sink.folder / FAILURES, results.csv_text([], sink.failure_columns)
+            )
         sink._kept = {name: (sink.folder / name).stat().st_size for name in (RUNS, FAILURES)}
         return sink
 
@@ -130,7 +158,10 @@ class RunSink:
                 self._runs.write(block.csv_text(self.columns, self.constants))
         if failures:
             with results.naming(self.folder / FAILURES):
-                self._failures.write(results.csv_text(failures, FAILURE_COLUMNS, header=False))
+                tagged = [{**self.constants, **f} for f in failures]
+                self._failures.write(
+                    results.csv_text(tagged, self.failure_columns, header=False)
+                )
 
     def checkpoint(self, next_replication: int, totals: Totals, tally: Tally, force=False):
         """Record that replications before ``next_replication`` are on disk.

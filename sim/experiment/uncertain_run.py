@@ -6,8 +6,8 @@ summary is the ordinary one (:func:`~sim.experiment.summary.summarise`) over all
 replications pooled, so each headline keeps its ``ci95`` (simulation noise) and gains
 ``parameter_interval`` (5-95% of the per-set estimates), ``parameter_median`` and
 ``noise_share``; an ``uncertainty`` section lists the parameters, the sets and their
-estimates. Files: ``runs.csv`` (one row per replication, with its ``parameter_set``),
-``parameter_sets.csv``, ``influence.csv``, the report's, ``summary.json`` and the manifest.
+estimates. Files: ``runs.csv`` (one row per replication, with its ``parameter_set``, streamed to
+disk set by set so memory stays flat), ``failures.csv`` (likewise), ``parameter_sets.csv``, ``influence.csv``, the report's, ``summary.json`` and the manifest.
 Results are the same for any executor and number of workers.
 """
 
@@ -30,6 +30,7 @@ from sim.experiment.parameter_sets import (
 )
 from sim.experiment.runner import Experiment, holder_names, run_columns
 from sim.experiment.signals import Interrupted
+from sim.experiment.sink import CHECKPOINT, FAILURES, RUNS, RunSink, StoredRows
 from sim.experiment.study import RunOutput
 from sim.experiment.summary import HEADLINES, influence_bands, summarise
 from sim.experiment.totals import Totals
@@ -38,22 +39,17 @@ from sim.scenario.loader import LoadedScenario
 MAX_SETS = 10_000
 
 
-def pooled(sets: list[ParameterSet], base: LoadedScenario, seed: int) -> Experiment:
-    """All sets' replications as one experiment (rows tagged with their ``parameter_set``)."""
+def pooled(sets: list[ParameterSet], base: LoadedScenario, seed: int, folder: Path) -> Experiment:
+    """All sets' replications as one experiment, its rows in the folder's ``runs.csv``."""
     s = base.scenario
     names = holder_names(s)
     totals, tally = Totals(), Tally.empty(s.horizon_months, len(names))
-    rows: list[dict] = []
-    failures: list[dict] = []
     for ps in sets:
         assert ps.experiment is not None
-        exp = ps.experiment
-        assert isinstance(exp.rows, list)
-        totals.merge(exp.totals)
-        rows.extend({"parameter_set": ps.index, **row} for row in exp.rows)
-        failures.extend({"parameter_set": ps.index, **failure} for failure in exp.failures)
-        tally.add(exp.tally)
-    return Experiment(s, seed, rows, tally, names, totals, failures)
+        totals.merge(ps.experiment.totals)
+        tally.add(ps.experiment.tally)
+    rows = StoredRows(folder / RUNS, totals.replications)
+    return Experiment(s, seed, rows, tally, names, totals)
 
 
 def uncertain_summary(exp: Experiment, sets: list[ParameterSet], base: LoadedScenario) -> dict:
@@ -168,19 +164,30 @@ def uncertain_run_study(
     try:
         with results.tracked(folder, info) as files:
             name = Path(loaded.path).name if loaded.path else loaded.scenario.name
-            run_sets(
-                sets,
-                replications=replications,
-                seed=seed,
-                workers=workers,
-                name=name,
-                progress=progress,
-                executor=executor,
-                scheduler=scheduler,
-                keep=True,
-                engine=engine,
-            )
-            exp = pooled(sets, loaded, seed)
+            columns = run_columns(loaded.scenario)
+            first = sets[0].index
+
+            def sink_for(ps: ParameterSet) -> RunSink:
+                tag = {"parameter_set": ps.index}
+                return RunSink.shared(folder, columns, tag, first=ps.index == first)
+
+            try:
+                run_sets(
+                    sets,
+                    replications=replications,
+                    seed=seed,
+                    workers=workers,
+                    name=name,
+                    progress=progress,
+                    executor=executor,
+                    scheduler=scheduler,
+                    keep=True,
+                    engine=engine,
+                    sink_for=sink_for,
+                )
+            finally:  # the sinks' checkpoints: such a run does not resume
+                (folder / CHECKPOINT).unlink(missing_ok=True)
+            exp = pooled(sets, loaded, seed, folder)
             summary = uncertain_summary(exp, sets, loaded)
             files += _write(folder, exp, sets, summary, loaded, report)
     except KeyboardInterrupt as stop:
@@ -189,12 +196,7 @@ def uncertain_run_study(
 
 
 def _write(folder, exp, sets, summary, loaded, report) -> list[str]:
-    columns = ["parameter_set", *run_columns(exp.scenario)]
-    results.write_csv(folder / "runs.csv", exp.rows, columns)
-    files = ["runs.csv", "parameter_sets.csv", "influence.csv"]
-    if exp.failures:
-        results.write_csv(folder / "failures.csv", exp.failures, list(exp.failures[0]))
-        files.append("failures.csv")
+    files = [RUNS, FAILURES, "parameter_sets.csv", "influence.csv"]
     rows = set_rows(sets)
     results.write_csv(folder / "parameter_sets.csv", rows, list(rows[0]))
     bands = influence_bands(exp)
