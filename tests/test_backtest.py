@@ -187,3 +187,43 @@ def test_sim_backtest_cli(tmp_path):
     assert "small" in done.stdout and (tmp_path / "o" / "backtest.csv").exists()
     bad = subprocess.run([*cmd[:4], str(tmp_path / "nowhere")], capture_output=True, text=True)
     assert bad.returncode == 2 and "no such folder" in bad.stderr
+
+
+def _case_features(path: Path) -> set[str]:
+    """What a case file uses of the schema issue 15 asks for (read from the validated scenario)."""
+    s = load_scenario(path).scenario
+    found: set[str] = set()
+    for event in s.agenda.events:
+        kind = event.type
+        if kind == "equity_issue" and event.in_kind:
+            kind = "in-kind equity issue"
+        found.add(kind)
+    if s.state_funder is not None:
+        found.add("state funder")
+    if s.investors:
+        found.add("non-voting investors")
+    if any(p.cross_holdings for p in s.partners):
+        found.add("cross-shareholdings")
+    return found
+
+
+def test_every_schema_feature_for_real_consortia_is_used_by_a_shipped_case():
+    """Issue 15: each feature the schema gained for real consortia has a case that uses it."""
+    used: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "scenarios" / "cases").glob("*.yaml")):
+        for feature in _case_features(path):
+            used.setdefault(feature, []).append(path.stem)
+    wanted = {
+        "state funder": "rapidus",
+        "rescue": "rapidus",
+        "equity_issue": "elpida",
+        "in-kind equity issue": "covisint",
+        "transfer": "airbus",
+        "new_partner": "airbus",
+        "non-voting investors": "elpida",
+        "cross-shareholdings": "renault_nissan",
+        "governance_change": "renault_nissan",
+        "put_call": "airbus_sas",
+    }
+    for feature, case in wanted.items():
+        assert case in used.get(feature, []), (feature, used.get(feature))

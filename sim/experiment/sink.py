@@ -87,9 +87,7 @@ class RunSink:
         return sink
 
     @classmethod
-    def shared(
-        cls, folder: Path, columns: list[str], constants: dict, *, first: bool
-    ) -> RunSink:
+    def shared(cls, folder: Path, columns: list[str], constants: dict, *, first: bool) -> RunSink:
         """A sink for one part of a run whose parts share ``runs.csv`` and ``failures.csv``.
 
         The parts (the parameter sets of an uncertain run) run one after another; each
@@ -106,9 +104,7 @@ class RunSink:
         sink = cls(folder, columns, constants=constants, failure_columns=failure_columns)
         if first:
             results.write_atomic(sink.folder / RUNS, results.csv_text([], sink.columns))
-            results.write_atomic(
-                sink.folder / FAILURES, results.csv_text([], sink.failure_columns)
-            )
+            results.write_atomic(sink.folder / FAILURES, results.csv_text([], sink.failure_columns))
         sink._kept = {name: (sink.folder / name).stat().st_size for name in (RUNS, FAILURES)}
         return sink
 
@@ -159,9 +155,7 @@ class RunSink:
         if failures:
             with results.naming(self.folder / FAILURES):
                 tagged = [{**self.constants, **f} for f in failures]
-                self._failures.write(
-                    results.csv_text(tagged, self.failure_columns, header=False)
-                )
+                self._failures.write(results.csv_text(tagged, self.failure_columns, header=False))
 
     def checkpoint(self, next_replication: int, totals: Totals, tally: Tally, force=False):
         """Record that replications before ``next_replication`` are on disk.

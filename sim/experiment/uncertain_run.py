@@ -7,7 +7,8 @@ replications pooled, so each headline keeps its ``ci95`` (simulation noise) and 
 ``parameter_interval`` (5-95% of the per-set estimates), ``parameter_median`` and
 ``noise_share``; an ``uncertainty`` section lists the parameters, the sets and their
 estimates. Files: ``runs.csv`` (one row per replication, with its ``parameter_set``, streamed to
-disk set by set so memory stays flat), ``failures.csv`` (likewise), ``parameter_sets.csv``, ``influence.csv``, the report's, ``summary.json`` and the manifest.
+disk set by set so memory stays flat), ``failures.csv`` (likewise),
+``parameter_sets.csv``, ``influence.csv``, the report's, ``summary.json`` and the manifest.
 Results are the same for any executor and number of workers.
 """
 
