@@ -69,6 +69,33 @@ def full_data() -> dict:
     return copy.deepcopy(yaml.safe_load(FULL))
 
 
+def number_paths(empty: bool = False) -> list[tuple]:
+    """The path of every number in the validated dump of :data:`FULL` (seed included).
+
+    Args:
+        empty: also the empty optional values (None), where a number may be written.
+    """
+    from sim.scenario.loader import validate_mapping
+
+    plain = validate_mapping(full_data()).model_dump(mode="json")
+    found: list[tuple] = []
+
+    def visit(node, path):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                visit(v, (*path, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                visit(v, (*path, i))
+        elif (empty and node is None) or (
+            isinstance(node, int | float) and not isinstance(node, bool)
+        ):
+            found.append(path)
+
+    visit(plain, ())
+    return found
+
+
 def write_yaml(folder: Path, data: dict | str, name: str = "s.yaml") -> Path:
     """Write a scenario (data or text) into ``folder``."""
     path = folder / name

@@ -455,6 +455,32 @@ def test_results_are_never_overwritten(tmp_path, capsys, monkeypatch):
     assert sorted(p.name for p in folder.iterdir()) == ["summary.json"]
 
 
+@pytest.mark.parametrize("command", ["run", "compare", "sweep"])
+def test_a_full_results_folder_is_refused_before_the_engine_compiles(tmp_path, command):
+    """A non-empty -o is an input error found at once, not after a minute of compiling."""
+    import os
+    import subprocess
+    import sys
+
+    f = write(tmp_path, BASE)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "summary.json").write_text("precious")
+    cache = tmp_path / "cache"  # an empty compile cache: the fast engine would compile here
+    extra = {"compare": [str(f)], "sweep": ["--set", "horizon_months=12,24"]}.get(command, [])
+    res = subprocess.run(
+        [sys.executable, "-m", "sim", command, str(f), *extra, "-n", "2", "-o", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "CONSORTIUM_SIM_CACHE": str(cache)},
+    )
+    assert res.returncode == 2, res.stderr
+    assert "results are never overwritten" in res.stderr
+    assert not cache.exists() or not any(cache.rglob("*.nbi"))  # nothing was compiled
+    assert (folder / "summary.json").read_text() == "precious"
+
+
 # -- every command answers a bad scenario the same way ----------------------------------
 
 COMMANDS = {

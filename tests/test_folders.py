@@ -141,48 +141,33 @@ def test_a_second_writer_with_o_at_a_folder_being_written_is_refused(tmp_path):
 # --- --resume of a folder of another kind ------------------------------------------------
 
 
-def _stopped_sweep(scenario: Path, out: Path) -> Path:
+def _stopped(study, *args, out: Path, **kwargs) -> Path:
+    """Run ``study`` serially into ``out`` and stop it at its first progress report."""
     from sim.experiment.signals import Interrupted
-    from sim.experiment.sweep import parse_setting, sweep_study
-    from sim.scenario.loader import load_scenario
 
     def progress(k: int) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(Interrupted):
-        sweep_study(
-            load_scenario(scenario),
-            [parse_setting("horizon_months=6,8")],
-            replications=40,
-            seed=7,
-            workers=1,
-            out=out,
-            progress=progress,
-            executor="serial",
-        )
+        study(*args, replications=40, seed=7, workers=1, out=out, progress=progress,
+              executor="serial", **kwargs)  # fmt: skip
     return out
+
+
+def _stopped_sweep(scenario: Path, out: Path) -> Path:
+    from sim.experiment.sweep import parse_setting, sweep_study
+    from sim.scenario.loader import load_scenario
+
+    setting = [parse_setting("horizon_months=6,8")]
+    return _stopped(sweep_study, load_scenario(scenario), setting, out=out)
 
 
 def _stopped_comparison(scenario: Path, out: Path) -> Path:
     from sim.experiment.compare import compare_study
-    from sim.experiment.signals import Interrupted
     from sim.scenario.loader import load_scenario
 
-    def progress(k: int) -> None:
-        raise KeyboardInterrupt
-
     loaded = load_scenario(scenario)
-    with pytest.raises(Interrupted):
-        compare_study(
-            [loaded, loaded],
-            replications=40,
-            seed=7,
-            workers=1,
-            out=out,
-            progress=progress,
-            executor="serial",
-        )
-    return out
+    return _stopped(compare_study, [loaded, loaded], out=out)
 
 
 @pytest.mark.parametrize(

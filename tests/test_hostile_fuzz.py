@@ -22,7 +22,16 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hostile import FULL, complete_run, full_data, interrupted_run, sim, snapshot, write_yaml
+from hostile import (
+    FULL,
+    complete_run,
+    full_data,
+    interrupted_run,
+    number_paths,
+    sim,
+    snapshot,
+    write_yaml,
+)
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -155,26 +164,7 @@ def test_any_text_gives_a_scenario_or_a_located_error_and_is_shown_as_written(
 # -- numbers ---------------------------------------------------------------------------
 
 
-def numeric_paths() -> list[tuple]:
-    """Every numeric (or empty optional) leaf of the full scenario's dump."""
-    plain = validate_mapping(full_data()).model_dump(mode="json")
-    found: list[tuple] = []
-
-    def visit(node, path):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                visit(v, (*path, k))
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                visit(v, (*path, i))
-        elif node is None or (isinstance(node, int | float) and not isinstance(node, bool)):
-            found.append(path)
-
-    visit(plain, ())
-    return [p for p in found if p[-1] not in ("seed",)]
-
-
-PATHS = numeric_paths()
+PATHS = [p for p in number_paths(empty=True) if p[-1] != "seed"]
 numbers = (
     st.floats()
     | st.integers(-(2**70), 2**70)

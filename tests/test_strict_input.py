@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hostile import full_data, sim, write_yaml
+from hostile import full_data, number_paths, sim, write_yaml
 
 from sim import docs
 from sim.errors import InputError
@@ -50,26 +50,7 @@ def problems(path: Path) -> list:
 # -- strict types -----------------------------------------------------------------------
 
 
-def numeric_leaves() -> list[tuple]:
-    """Every number in the dump of a scenario that uses every block (seed included)."""
-    plain = validate_mapping(full_data()).model_dump(mode="json")
-    found: list[tuple] = []
-
-    def visit(node, path):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                visit(v, (*path, k))
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                visit(v, (*path, i))
-        elif isinstance(node, int | float) and not isinstance(node, bool):
-            found.append(path)
-
-    visit(plain, ())
-    return found
-
-
-LEAVES = numeric_leaves()
+LEAVES = number_paths()
 
 
 def test_the_full_scenario_reaches_every_kind_of_number():
@@ -173,31 +154,32 @@ def test_a_flag_or_text_in_set_is_refused(tmp_path, capsys, monkeypatch, value):
     assert "sweep point 2 of 2" in out and "horizon_months: must be a whole number" in out
 
 
-def test_a_flag_in_an_experiment_file_is_refused_where_it_is(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "grid: {horizon_months: [12, 24]}\nreplications: yes\nseed: '7'\n",
+            [
+                "e.yaml:4:15: replications: must be a whole number, got true",
+                "e.yaml:5:7: seed: must be a whole number, got '7'; it is in quotes",
+            ],
+        ),
+        (
+            "grid: {horizon_months: [12, yes]}\nset: {partners.A.patience: on}\n"
+            "replications: 1\nseed: 7\n",
+            ["partners.0.patience: must be a whole number, got true"],
+        ),
+    ],
+    ids=["fields", "grid"],
+)
+def test_a_flag_in_an_experiment_file_is_refused(text, said, tmp_path, capsys, monkeypatch):
     write_yaml(tmp_path, SMALL, "base.yaml")
     exp = tmp_path / "e.yaml"
-    exp.write_text(
-        "kind: sweep\nscenario: base.yaml\ngrid: {horizon_months: [12, 24]}\n"
-        "replications: yes\nseed: '7'\n",
-        encoding="utf-8",
-    )
+    exp.write_text("kind: sweep\nscenario: base.yaml\n" + text, encoding="utf-8")
     code, out = sim(["experiment", str(exp)], capsys, monkeypatch)
     assert code == 2, out
-    assert "e.yaml:4:15: replications: must be a whole number, got true" in out
-    assert "e.yaml:5:7: seed: must be a whole number, got '7'; it is in quotes" in out
-
-
-def test_a_flag_in_an_experiment_files_grid_is_refused(tmp_path, capsys, monkeypatch):
-    write_yaml(tmp_path, SMALL, "base.yaml")
-    exp = tmp_path / "e.yaml"
-    exp.write_text(
-        "kind: sweep\nscenario: base.yaml\ngrid: {horizon_months: [12, yes]}\n"
-        "set: {partners.A.patience: on}\nreplications: 1\nseed: 7\n",
-        encoding="utf-8",
-    )
-    code, out = sim(["experiment", str(exp)], capsys, monkeypatch)
-    assert code == 2, out
-    assert "partners.0.patience: must be a whole number, got true" in out
+    for line in said:
+        assert line in out
 
 
 # -- ranges -------------------------------------------------------------------------------

@@ -132,6 +132,10 @@ def check(
 ) -> None:
     """Reject option combinations that cannot work, before any work starts.
 
+    A results folder given with ``-o`` that already holds anything is refused here, before
+    the scenario is loaded or the fast engine compiled (it is checked again when the
+    folder is made, under its lock).
+
     A ``-j`` the executor cannot use (more than this machine's cores, or any with
     ``serial`` or a scheduler) is a warning on stderr: the executor uses what it can
     (:func:`sim.experiment.executors.usable_workers`).
@@ -150,6 +154,10 @@ def check(
         require_dask()
     if resume is not None and out is not None:
         raise InputError("give either --resume FOLDER (to finish a run) or -o FOLDER, not both")
+    if out is not None:  # before the fast engine loads (a first compile takes a minute)
+        from sim.experiment.results import refuse_unless_empty
+
+        refuse_unless_empty(Path(out))
     from sim.experiment.executors import usable_workers
 
     note = usable_workers(executor, workers, scheduler)[1]

@@ -7,6 +7,7 @@ differences against the first design, and ``report.md`` / ``report.html``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 
@@ -79,12 +80,15 @@ def plots(folder: Path, comp: Comparison) -> list[str]:
     comp = replace(comp, designs=ran(comp))
     if not comp.designs:
         return []
-    return [
-        overlays.differences_chart(folder, comp),
-        overlays.survival_overlay(folder, comp),
-        overlays.latency_overlay(folder, comp),
-        overlays.leader_overlay(folder, comp),
-    ]
+    from sim.reports.drawing import draw_all
+
+    charts = (
+        overlays.differences_chart,
+        overlays.survival_overlay,
+        overlays.latency_overlay,
+        overlays.leader_overlay,
+    )
+    return [n for n in draw_all([functools.partial(f, folder, comp) for f in charts]) if n]
 
 
 def ran(comp: Comparison) -> list[Design]:

@@ -442,13 +442,17 @@ def plot_power(folder: Path, exp: Experiment, summary: dict) -> str | None:
 
 
 def run_plots(folder: Path, exp: Experiment, summary: dict) -> list[str]:
-    """Every picture of one run; returns the file names written."""
-    names = [
-        plot_latency(folder, exp, summary),
-        plot_leader(folder, exp),
-        plot_survival(folder, exp),
-        plot_influence(folder, exp),
-        plot_final_state(folder, exp),
-        plot_power(folder, exp, summary),
-    ]
+    """Every picture of one run, two at a time on two cores; returns the file names."""
+    from sim.reports.drawing import draw_all
+
+    names = draw_all(
+        [
+            functools.partial(plot_latency, folder, exp, summary),
+            functools.partial(plot_leader, folder, exp),
+            functools.partial(plot_survival, folder, exp),
+            functools.partial(plot_influence, folder, exp),
+            functools.partial(plot_final_state, folder, exp),
+            functools.partial(plot_power, folder, exp, summary),
+        ]
+    )
     return [n for n in names if n]

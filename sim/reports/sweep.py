@@ -8,6 +8,7 @@ picture of three or more dimensions at once would mislead more than it shows.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from sim.experiment.summary import HEADLINES
@@ -19,17 +20,22 @@ from sim.reports.report import design_lines, interval, intervals_note, unit_of, 
 def plots(folder: Path, sweep: Sweep) -> list[str]:
     """One picture per headline metric (lines for one parameter, heatmaps for two)."""
     from sim.reports import overlays
+    from sim.reports.drawing import draw_all
 
     rows = sweep_rows(sweep)
     settings = sweep.settings
     if len(settings) == 1:
         xs = list(settings[0].values)
-        return [overlays.sweep_line(folder, settings[0].path, xs, rows, h.key) for h in HEADLINES]
-    if len(settings) == 2:
+        args: tuple = (overlays.sweep_line, settings[0].path, xs)
+    elif len(settings) == 2:
         paths = (settings[0].path, settings[1].path)
         values = (list(settings[0].values), list(settings[1].values))
-        return [overlays.sweep_heatmap(folder, paths, values, rows, h.key) for h in HEADLINES]
-    return []
+        args = (overlays.sweep_heatmap, paths, values)
+    else:
+        return []
+    draw, *where = args
+    names = draw_all([functools.partial(draw, folder, *where, rows, h.key) for h in HEADLINES])
+    return [n for n in names if n]
 
 
 def sweep_report(folder: Path, sweep: Sweep) -> list[str]:
