@@ -417,3 +417,18 @@ def test_the_api_refuses_a_flag_as_a_count_or_seed(tmp_path, option):
 
     with pytest.raises(InputError, match=f"{option} must be a whole number, got True"):
         api.run(write_yaml(tmp_path, SMALL), **{option: True})
+
+
+@pytest.mark.parametrize("where", ["kind", "issue"])
+def test_a_subnormal_importance_is_refused_where_it_is(where, tmp_path):
+    """Found by CI's Hypothesis run (2026-12-03): a kind importance of 5e-324 drew issue
+    importances of 0.0, and every replication failed dividing a tolerance by it."""
+    if where == "kind":
+        old, new = "dimensions: [money]}", "dimensions: [money], importance: 5e-324}"
+    else:
+        event = "    - {type: issue, month: 1, kind: budget, importance: 5e-324}"
+        old, new = "governance:", f"  events:\n{event}\ngovernance:"
+    text = SMALL.replace(old, new)
+    (p,) = problems(write_yaml(tmp_path, text))
+    assert p.path.endswith("importance") and p.line is not None, p
+    assert p.message == "must be between 1e-06 and 1000, got 5e-324"
