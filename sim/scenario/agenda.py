@@ -22,9 +22,9 @@ from pydantic import Field
 from sim.scenario.actors import MAX_MONEY, MAX_MONTHS, MAX_WEIGHT, PartnerSpec, Strict
 from sim.scenario.text import Name, Title
 
-
 MIN_IMPORTANCE = 1e-6
 """The least importance of an issue or a kind (value units)."""
+
 
 class IssueKind(Strict):
     """A kind of issue the venture decides.
