@@ -256,7 +256,7 @@ def plot_latency(folder: Path, exp: Experiment, summary: dict) -> str:
     ax.set_ylabel("Issues decided within that time (%)")
     ax.set_ylim(0, 101)
     ax.yaxis.set_major_formatter(PercentFormatter())
-    ax.legend(loc="center right", fontsize=9)
+    ax.legend(loc="lower center", fontsize=9)  # clear of the curves and the window mark
     ax.set_title("How long decisions take (Kaplan-Meier; undecided issues censored)")
     return save(fig, folder, "latency.png")
 
