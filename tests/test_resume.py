@@ -75,12 +75,15 @@ def _rows_on_disk(folder: Path) -> int:
 def test_sigterm_then_resume_gives_the_uninterrupted_files(tmp_path):
     scenario = small_scenario(tmp_path / "small.yaml")
     stopped = tmp_path / "stopped"
+    # The Mesa engine: its chunks are small and slow enough to stop between (the fast
+    # engine may write all 300 rows in one chunk and finish before the signal lands).
     proc = subprocess.Popen(
-        [SIM, "run", str(scenario), "-n", str(N), "--executor", "serial", "-o", str(stopped)],
+        [SIM, "run", str(scenario), "-n", str(N), "--executor", "serial", "--engine", "mesa",
+         "-o", str(stopped)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
+    )  # fmt: skip
     err = _stop_when(proc, stopped, 20)
 
     assert proc.returncode == 128 + signal.SIGTERM
